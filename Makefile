@@ -1,0 +1,39 @@
+# Set-up and everyday commands. `make run` and `make test` do everything on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+KB := $(VENV)/bin/kb
+HOST ?= 127.0.0.1
+PORT ?= 7860
+export KB_HOME ?= $(CURDIR)/.kb
+
+.PHONY: install run test sample bench clean
+
+# torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Ingest the bundled sample documents when the knowledge base is empty.
+sample: install
+	@if [ "$$($(KB) docs --json | $(PY) -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "0" ]; then \
+		echo "Building the sample knowledge base in $(KB_HOME) ..."; \
+		$(KB) ingest sample/documents; \
+	fi
+
+run: sample
+	$(KB) serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) benchmarks/ingest_speed.py
+
+clean:
+	rm -rf $(VENV) .kb

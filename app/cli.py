@@ -1,0 +1,255 @@
+"""The `kb` command: ingest documents, list and manage them, search, and serve the web app.
+
+This is the only module that wires the core (`kb`), ingestion (`ingest`) and the web app
+together. Each sub-command imports what it needs when it runs, so `kb --help` and `kb docs`
+start fast. JSON output (`--json`) follows the shapes in DESIGN.md, which other tools rely on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb.errors import KBError
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"kb: {message}", err=True)
+    sys.exit(code)
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _knowledge_base():
+    from kb.api import KnowledgeBase
+
+    return KnowledgeBase()
+
+
+class KBGroup(click.Group):
+    """Turns the core's user-facing errors into one line and exit status 2, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KBError as error:
+            _fail(str(error))
+
+
+@click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def main() -> None:
+    """A multilingual (Bahasa Indonesia / English) knowledge base of migration-governance documents.
+
+    Settings come from KB_* environment variables or a kb.toml file (see docs/configuration.md);
+    KB_HOME names the folder holding the store (default ./.kb).
+    """
+
+
+@main.command()
+@click.argument("locations", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object instead of a table.")
+@click.option("--meta", "meta", multiple=True, metavar="KEY=VALUE",
+              help="Metadata for every document of this run, e.g. --meta status=repealed --meta 'repealed_by=UU 18/2017'. Repeatable.")
+@click.option("--prune", is_flag=True, help="Also remove stored documents whose files under the given folders are gone.")
+def ingest(locations: tuple[str, ...], as_json: bool, meta: tuple[str, ...], prune: bool) -> None:
+    """Add or update documents: files, folders (recursively) and web pages (http/https URLs).
+
+    Reads PDF, Markdown, plain text, HTML and DOCX. Unchanged files are skipped, changed files
+    replace their old version, and the same content under a second name is stored once.
+    A file beside a document named <document>.meta.json gives its metadata (title, date,
+    doc_type, status, repealed_by, ...). Exit status 1 when any file failed; the others are
+    still ingested.
+    """
+    from rich.console import Console
+
+    from app.progress import progress_for
+    from ingest.metadata import parse_meta_options
+    from ingest.pipeline import Ingestor
+
+    try:
+        given = parse_meta_options(list(meta))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--meta") from None
+    knowledge_base = _knowledge_base()
+    console = Console(stderr=True)
+    with progress_for(console) as progress:
+        report = Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings, progress).ingest(
+            list(locations), meta=given, prune=prune
+        )
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        _print_ingest_table(report, console)
+    sys.exit(1 if report.failed else 0)
+
+
+def _print_ingest_table(report, console) -> None:
+    from rich.table import Table
+
+    table = Table(title="kb ingest", show_lines=False)
+    table.add_column("file")
+    table.add_column("result")
+    table.add_column("chunks", justify="right")
+    table.add_column("detail")
+    for result in report.results:
+        table.add_row(Path(result.location).name or result.location, result.outcome, str(result.chunks or ""), result.detail)
+    console.print(table)
+    summary = report.to_json()
+    console.print(
+        f"added {summary['added']}, updated {summary['updated']}, unchanged {summary['unchanged']}, "
+        f"duplicates {len(summary['duplicates'])}, skipped {len(summary['skipped'])}, "
+        f"failed {len(summary['failed'])}, removed {len(summary['removed'])}; {summary['chunks']} chunks written"
+    )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def docs(as_json: bool) -> None:
+    """List stored documents with language, pages, chunks, status and date."""
+    records = _knowledge_base().documents()
+    if as_json:
+        _print_json([record.summary() for record in records])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(records)} documents")
+    for column in ("doc_id", "source", "title", "lang", "pages", "chunks", "status", "ingested"):
+        table.add_column(column)
+    for record in records:
+        status = record.metadata.get("status", "")
+        if record.metadata.get("repealed_by"):
+            status += f" by {record.metadata['repealed_by']}"
+        table.add_row(record.doc_id, record.source, record.title[:60], record.lang, str(record.pages or ""),
+                      str(record.chunks), status, record.ingested_at[:10])
+    Console().print(table)
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True, metavar="DOC...")
+@click.option("--json", "as_json", is_flag=True, help="Print the removed documents as JSON.")
+def remove(documents: tuple[str, ...], as_json: bool) -> None:
+    """Remove documents and all their chunks. DOC is a doc_id, a path, or an unambiguous file name."""
+    from kb.documents import remove_document
+
+    knowledge_base = _knowledge_base()
+    records = [knowledge_base.document(reference) for reference in documents]
+    with knowledge_base.store.writing():
+        for record in records:
+            remove_document(knowledge_base.store, record)
+    if as_json:
+        _print_json({"removed": [{"doc_id": r.doc_id, "source": r.source, "path": r.path, "chunks": r.chunks} for r in records]})
+    else:
+        for record in records:
+            click.echo(f"removed {record.source} ({record.doc_id}, {record.chunks} chunks)")
+
+
+@main.command(name="set")
+@click.argument("document", metavar="DOC")
+@click.argument("fields", nargs=-1, required=True, metavar="KEY=VALUE...")
+@click.option("--json", "as_json", is_flag=True, help="Print the updated document as JSON.")
+def set_fields(document: str, fields: tuple[str, ...], as_json: bool) -> None:
+    """Change a document's metadata (title, date, doc_type, status, repealed_by, ...) without re-embedding.
+
+    An empty value removes a field: kb set DOC repealed_by=
+    Example: kb set id_uu_39_2004.md status=repealed "repealed_by=UU 18/2017"
+    """
+    from ingest.metadata import parse_meta_options
+    from kb.documents import set_metadata
+
+    try:
+        changes = parse_meta_options(list(fields))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="KEY=VALUE") from None
+    knowledge_base = _knowledge_base()
+    record = knowledge_base.document(document)
+    with knowledge_base.store.writing():
+        record = set_metadata(knowledge_base.store, record, changes)
+    if as_json:
+        _print_json(record.summary())
+    else:
+        click.echo(f"{record.source}: " + ", ".join(f"{key}={value}" for key, value in changes.items()))
+
+
+@main.command()
+def reindex() -> None:
+    """Re-embed every stored chunk with the configured embedder (after changing KB_EMBEDDER or KB_EMBEDDING_MODEL).
+
+    The old vectors stay in use until the new ones are complete.
+    """
+    from kb.reindex import reindex as run_reindex
+
+    knowledge_base = _knowledge_base()
+    with knowledge_base.store.writing():
+        total = run_reindex(
+            knowledge_base.store,
+            knowledge_base.embeddings,
+            batch_size=knowledge_base.settings.embed_batch_size,
+            on_progress=lambda done, all_: click.echo(f"  re-embedded {done}/{all_}", err=True),
+        )
+    click.echo(f"re-embedded {total} chunks with {knowledge_base.embeddings.identity.describe()}")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-k", "k", type=int, default=None, help="How many hits (default: KB_SEARCH_K, 10).")
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--batch", "batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='A JSON-lines file of {"id", "query"}; prints one {"id", "hits"} line each, in order.')
+@click.option("--doc", "doc_refs", multiple=True, help="Only this document (doc_id, path or file name). Repeatable.")
+@click.option("--lang", "languages", multiple=True, help="Only chunks in this language (id, en, ...). Repeatable.")
+@click.option("--type", "file_types", multiple=True, help="Only this file type (pdf, md, txt, html, docx). Repeatable.")
+def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
+           doc_refs: tuple[str, ...], languages: tuple[str, ...], file_types: tuple[str, ...]) -> None:
+    """Find the passages that best match QUERY, in Indonesian or English, whatever the document's language."""
+    from kb.search import SearchFilters
+
+    if (query is None) == (batch is None):
+        raise click.UsageError("give either QUERY or --batch FILE")
+    knowledge_base = _knowledge_base()
+    filters = SearchFilters(
+        doc_ids=[knowledge_base.document(reference).doc_id for reference in doc_refs],
+        languages=list(languages),
+        file_types=list(file_types),
+    )
+    if batch is not None:
+        for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                item_id, text = item["id"], item["query"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                _fail(f'{batch}:{line_number}: expected a JSON object with "id" and "query"')
+            hits = knowledge_base.search(text, k, filters)
+            click.echo(json.dumps({"id": item_id, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
+        return
+    hits = knowledge_base.search(query, k, filters)
+    if as_json:
+        _print_json([hit.to_dict() for hit in hits])
+        return
+    if not hits:
+        click.echo("no results (is the knowledge base empty? see `kb docs`)")
+    for rank, hit in enumerate(hits, start=1):
+        where = f"p. {hit.page}" if hit.page else (hit.section or "")
+        click.secho(f"{rank}. {hit.source}  {where}  score {hit.score:.3f}", bold=True)
+        click.echo("   " + " ".join(hit.text.split())[:300])
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Start the web app (public chat; staff console when credentials are configured)."""
+    from app.web import serve as run_server
+
+    run_server(_knowledge_base(), host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Descriptive metadata of a document: given, read from a sidecar, or detected.
+
+Precedence, highest first: ``--meta key=value`` on the command line, a sidecar file
+``<document>.meta.json`` beside the document, then what is detected from the text. Fields
+given by a person are remembered as such (``given_fields``) so that detection never
+overrides them later, e.g. when a new statute's repeal clause is found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ingest.discovery import SIDECAR_SUFFIX
+from ingest.document import LoadedDocument
+from ingest.errors import IngestError
+
+STATUS_VALUES = ("in force", "repealed", "superseded")
+
+_STATUTE = re.compile(
+    r"\b(UNDANG-UNDANG|PERATURAN PEMERINTAH(?: PENGGANTI UNDANG-UNDANG)?|PERATURAN PRESIDEN)"
+    r"(?: REPUBLIK INDONESIA)?\s+NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})",
+    re.IGNORECASE,
+)
+_STATUTE_KIND = {
+    "UNDANG-UNDANG": ("UU", "law"),
+    "PERATURAN PEMERINTAH": ("PP", "government regulation"),
+    "PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG": ("Perppu", "government regulation in lieu of law"),
+    "PERATURAN PRESIDEN": ("Perpres", "presidential regulation"),
+}
+_REPEAL = re.compile(
+    r"(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+(\d+)\s+Tahun\s+(\d{4})"
+    r"[^.]{0,400}?dicabut\s+dan\s+dinyatakan\s+tidak\s+berlaku",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
+
+
+def parse_meta_options(options: list[str]) -> dict[str, str]:
+    """``["status=repealed", "repealed_by=UU 18/2017"]`` -> a dict; a malformed pair is a usage error."""
+    fields: dict[str, str] = {}
+    for option in options:
+        key, separator, value = option.partition("=")
+        if not separator or not key.strip():
+            raise ValueError(f"--meta expects key=value, got '{option}'")
+        fields[key.strip()] = value.strip()
+    return validate_fields(fields)
+
+
+def validate_fields(fields: dict[str, str]) -> dict[str, str]:
+    status = fields.get("status")
+    if status is not None and status not in STATUS_VALUES:
+        raise ValueError(f"status must be one of {', '.join(STATUS_VALUES)}; got '{status}'")
+    return fields
+
+
+def read_sidecar(document_path: Path) -> dict[str, str]:
+    """The metadata in ``<document>.meta.json``, if there is one."""
+    sidecar = document_path.with_name(document_path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise IngestError(str(document_path), f"unreadable metadata sidecar {sidecar.name}: {error}") from None
+    if not isinstance(data, dict):
+        raise IngestError(str(document_path), f"metadata sidecar {sidecar.name} must hold a JSON object")
+    try:
+        return validate_fields({str(key): str(value) for key, value in data.items()})
+    except ValueError as error:
+        raise IngestError(str(document_path), f"metadata sidecar {sidecar.name}: {error}") from None
+
+
+def statute_identifier(text: str) -> tuple[str, str, str] | None:
+    """("UU 18/2017", "law", "2017") for the first statute title in ``text``, else None."""
+    match = _STATUTE.search(text)
+    if not match:
+        return None
+    kind = re.sub(r"\s+", " ", match.group(1).upper().replace(" REPUBLIK INDONESIA", ""))
+    short, doc_type = _STATUTE_KIND.get(kind, ("UU", "law"))
+    return f"{short} {int(match.group(2))}/{match.group(3)}", doc_type, match.group(3)
+
+
+def repealed_identifiers(text: str) -> list[str]:
+    """Statutes this text declares repealed ("... dicabut dan dinyatakan tidak berlaku")."""
+    found = []
+    for match in _REPEAL.finditer(text):
+        short, _ = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
+        identifier = f"{short} {int(match.group(2))}/{match.group(3)}"
+        if identifier not in found:
+            found.append(identifier)
+    return found
+
+
+def detect_metadata(doc: LoadedDocument) -> dict[str, str]:
+    """What the document says about itself: type, identifier, date, and which statutes it repeals."""
+    detected: dict[str, str] = {}
+    opening = "\n".join(section.text for section in doc.sections[:3])[:3000]
+    statute = statute_identifier(opening)
+    if statute:
+        identifier, doc_type, year = statute
+        detected.update(identifier=identifier, doc_type=doc_type, date=year, status="in force")
+        repeals = [item for item in repealed_identifiers(doc.full_text()) if item != identifier]
+        if repeals:
+            detected["repeals"] = ", ".join(repeals)
+    if doc.metadata.get("date"):
+        detected.setdefault("date", doc.metadata["date"])
+    if "date" not in detected:
+        year = _YEAR.search(doc.source)
+        if year:
+            detected["date"] = year.group(1)
+    detected.setdefault("doc_type", {"pdf": "report", "html": "web page"}.get(doc.file_type, "document"))
+    return detected
+
+
+def combine(detected: dict[str, str], sidecar: dict[str, str], given: dict[str, str]) -> dict[str, str]:
+    """Detected values overridden by the sidecar, overridden by --meta; remembers what was given."""
+    merged = {**detected, **sidecar, **given}
+    given_fields = sorted(set(sidecar) | set(given))
+    if given_fields:
+        merged["given_fields"] = ",".join(given_fields)
+    return merged

