@@ -20,7 +20,7 @@ STATUS_VALUES = ("in force", "repealed", "superseded")
 
 _STATUTE = re.compile(
     r"\b(UNDANG-UNDANG|PERATURAN PEMERINTAH(?: PENGGANTI UNDANG-UNDANG)?|PERATURAN PRESIDEN)"
-    r"(?: REPUBLIK INDONESIA)?\s+NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})",
+    r"(?: REPUBLIK INDONESIA)?\s+NOMOR\s+(\d+)\s+TAHUN\s+([12][0-9OoIl]{3})",
     re.IGNORECASE,
 )
 _STATUTE_KIND = {
@@ -29,8 +29,11 @@ _STATUTE_KIND = {
     "PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG": ("Perppu", "government regulation in lieu of law"),
     "PERATURAN PRESIDEN": ("Perpres", "presidential regulation"),
 }
+_ABOUT = re.compile(r"^\s*TENTANG\s+(?:TENTANG\s+)?(.{5,600}?)(?=\s+(?:DENGAN RAHMAT|Menimbang|PRESIDEN)\b|\n|$)")
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
+"""Digits misread by OCR in the statute texts we receive (2O2I for 2021)."""
 _REPEAL = re.compile(
-    r"(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+(\d+)\s+Tahun\s+(\d{4})"
+    r"mulai\s+berlaku,?\s+(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+(\d+)\s+Tahun\s+(\d{4})"
     r"[^.]{0,400}?dicabut\s+dan\s+dinyatakan\s+tidak\s+berlaku",
     re.IGNORECASE,
 )
@@ -79,11 +82,14 @@ def statute_identifier(text: str) -> tuple[str, str, str] | None:
         return None
     kind = re.sub(r"\s+", " ", match.group(1).upper().replace(" REPUBLIK INDONESIA", ""))
     short, doc_type = _STATUTE_KIND.get(kind, ("UU", "law"))
-    return f"{short} {int(match.group(2))}/{match.group(3)}", doc_type, match.group(3)
+    year = match.group(3).translate(_OCR_DIGITS)
+    return f"{short} {int(match.group(2))}/{year}", doc_type, year
 
 
 def repealed_identifiers(text: str) -> list[str]:
-    """Statutes this text declares repealed ("... dicabut dan dinyatakan tidak berlaku")."""
+    """Statutes this text repeals: "Pada saat ... mulai berlaku, Undang-Undang Nomor X Tahun Y ...
+    dicabut dan dinyatakan tidak berlaku". Requiring the statute to open the clause keeps out
+    clauses that repeal articles of another code "as last amended by" some law."""
     found = []
     for match in _REPEAL.finditer(text):
         short, _ = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
@@ -93,14 +99,28 @@ def repealed_identifiers(text: str) -> list[str]:
     return found
 
 
+def _opening(doc: LoadedDocument) -> str:
+    """The title part of a document: what comes before a statute's considerations ("Menimbang").
+
+    Statute numbers cited later (in "Menimbang" or "Mengingat") name other statutes, not this one.
+    """
+    text = "\n".join(section.text for section in doc.sections[:3])[:3000]
+    considerations = re.search(r"\bMenimbang\b", text)
+    return text[: considerations.start()] if considerations else text[:1500]
+
+
 def detect_metadata(doc: LoadedDocument) -> dict[str, str]:
     """What the document says about itself: type, identifier, date, and which statutes it repeals."""
     detected: dict[str, str] = {}
-    opening = "\n".join(section.text for section in doc.sections[:3])[:3000]
+    opening = _opening(doc)
     statute = statute_identifier(opening)
     if statute:
         identifier, doc_type, year = statute
         detected.update(identifier=identifier, doc_type=doc_type, date=year, status="in force")
+        if not doc.title:
+            about = _ABOUT.search(opening[_STATUTE.search(opening).end() :])
+            subject = " ".join(about.group(1).replace("_", " ").split()).title() if about else ""
+            detected["title"] = f"{identifier} tentang {subject}" if subject else identifier
         repeals = [item for item in repealed_identifiers(doc.full_text()) if item != identifier]
         if repeals:
             detected["repeals"] = ", ".join(repeals)

@@ -149,13 +149,19 @@ class Registry:
                 return record
         records = self.all()
         location = canonical_location(reference)
-        matches = [r for r in records if r.source == reference or r.path == location or location in r.aliases]
+        matches = [r for r in records if _refers_to(r, reference, location)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise DocumentNotFound(f"no document matches '{reference}' (give a doc_id, a path or a file name; see `kb docs`)")
         listing = "; ".join(f"{r.doc_id} {r.path}" for r in matches)
         raise AmbiguousDocument(f"'{reference}' matches {len(matches)} documents: {listing}. Give a doc_id or a path.")
+
+
+def _refers_to(record: DocumentRecord, reference: str, location: str) -> bool:
+    """Does a path or file name name this document, or one of its aliases?"""
+    paths = [record.path, *record.aliases]
+    return location in paths or reference in {path.rsplit("/", 1)[-1] for path in paths}
 
 
 def _record_from_json(text: str) -> DocumentRecord:

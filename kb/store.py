@@ -114,16 +114,14 @@ class KnowledgeStore:
         self.chunks.delete(where=where)
 
     def update_chunk_metadata(self, ids: list[str], fields: dict[str, str], removed: list[str]) -> None:
-        """Change document-level fields on chunks without embedding them again."""
+        """Change document-level fields on chunks without embedding them again.
+
+        Chroma merges metadata on update; a key set to None is deleted.
+        """
+        change: dict[str, Any] = {**{key: None for key in removed}, **fields}
         for start in range(0, len(ids), CHROMA_GET_PAGE):
             page = ids[start : start + CHROMA_GET_PAGE]
-            current = self.chunks.get(ids=page, include=["metadatas"])
-            metadatas = []
-            for metadata in current["metadatas"]:
-                updated = {key: value for key, value in metadata.items() if key not in removed}
-                updated.update(fields)
-                metadatas.append(updated)
-            self.chunks.update(ids=current["ids"], metadatas=metadatas)
+            self.chunks.update(ids=page, metadatas=[dict(change) for _ in page])
 
     def iter_chunks(self, where: dict[str, Any] | None = None) -> Iterator[StoredChunk]:
         offset = 0
