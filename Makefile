@@ -32,7 +32,9 @@ run: sample
 test: install
 	$(PY) -m pytest -q
 
+# The LangChain tutorial baseline needs langchain-community (the `bench` extra).
 bench: install
+	$(PIP) install --quiet -e '.[bench]'
 	$(PY) benchmarks/ingest_speed.py
 
 clean:

@@ -16,10 +16,11 @@ for real, so the limit holds even where the estimate is off.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from ingest.document import ChunkDraft, LoadedDocument, Section
+from ingest.document import ChunkDraft, LoadedDocument
 
 TokenCounter = Callable[[str], int]
 
@@ -87,8 +88,8 @@ def chunk_document(
     ``count_tokens`` must be the embedder's own count (prefix and special tokens included):
     the limit is checked with it on every chunk. With ``overlap_tokens`` each chunk after the
     first of a segment repeats the last sentences (up to that many tokens) of the one before.
-    Statute chunks are headed ``<chapter> > Pasal <n>``; consecutive whole articles of one
-    chapter that fit together share a chunk headed ``<chapter> > Pasal <first>-<last>``.
+    Statute chunks are headed ``<chapter> > Pasal <n>``; consecutive articles of one chapter
+    that fit together share a chunk headed ``<chapter> > Pasal <first>-<last>``.
     """
     budget = _TokenBudget(count_tokens, max_tokens)
     statute = is_statute(doc)
@@ -353,6 +354,8 @@ class _Unit:
     page_label: str | None
     overlap: bool = False
     """Repeated from the previous chunk (``overlap_tokens``)."""
+    opens_split: bool = False
+    """First piece of a paragraph, clause or line too long for one chunk."""
 
 
 def _units(segment: _Segment, budget: _TokenBudget, statute: bool) -> list[_Unit]:
@@ -361,16 +364,16 @@ def _units(segment: _Segment, budget: _TokenBudget, statute: bool) -> list[_Unit
     previous_text = ""
     for part in segment.parts:
         separator = _part_separator(previous_text, part.text)
-        for index, (text, inner_separator, cost) in enumerate(
-            _split_to_fit(part.text, splitters, budget)
-        ):
+        measured = _measure(part.text.strip(), splitters, budget)
+        for index, piece in enumerate(_fitting_pieces(measured, budget)):
             units.append(
                 _Unit(
-                    text=text,
-                    separator=separator if index == 0 else inner_separator,
-                    cost=cost,
+                    text=piece.text,
+                    separator=separator if index == 0 else piece.separator,
+                    cost=piece.cost,
                     page=part.page,
                     page_label=part.page_label,
+                    opens_split=piece.opens_split,
                 )
             )
         previous_text = part.text
@@ -387,30 +390,67 @@ def _part_separator(previous: str, following: str) -> str:
 Splitter = Callable[[str], list[tuple[str, str]]]
 
 
-def _split_to_fit(
-    text: str, splitters: Sequence[Splitter], budget: _TokenBudget
-) -> Iterator[tuple[str, str, int]]:
-    """Yield ``(piece, separator_before, cost)`` for pieces of ``text`` that each fit a chunk,
-    cutting only as finely as needed: a paragraph that fits stays whole."""
-    text = text.strip()
-    if not text:
+@dataclass(frozen=True)
+class _Measured:
+    """Text with its token cost, and the structural pieces it was measured from (if any)."""
+
+    text: str
+    cost: int
+    children: tuple[tuple[_Measured, str], ...] = ()
+    """``(piece, separator before it)``; empty for text counted directly."""
+
+
+def _measure(text: str, splitters: Sequence[Splitter], budget: _TokenBudget) -> _Measured:
+    """Cut ``text`` down every structural level and count only the smallest pieces: a larger
+    piece costs the sum of its parts, so each character goes through the tokenizer once."""
+    for level, splitter in enumerate(splitters):
+        pieces = splitter(text)
+        if len(pieces) > 1:
+            children = tuple(
+                (_measure(piece, splitters[level + 1:], budget), separator)
+                for piece, separator in pieces
+            )
+            cost = sum(child.cost for child, _ in children)
+            return _Measured(text, cost + budget.separator_cost * (len(children) - 1), children)
+    return _Measured(text, budget.cost(text))
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    separator: str
+    cost: int
+    opens_split: bool = False
+
+
+def _fitting_pieces(measured: _Measured, budget: _TokenBudget) -> Iterator[_Piece]:
+    """Pieces of ``measured`` that each fit a chunk, cut only as finely as needed: a paragraph
+    that fits stays whole, a line too long goes by sentences. The first piece of anything that
+    had to be cut is marked, so packing can start it in a fresh chunk."""
+    if not measured.text:
         return
-    cost = budget.cost(text)
-    if budget.fits([cost]):
-        yield text, "\n\n", cost
+    if budget.fits([measured.cost]):
+        yield _Piece(measured.text, "\n\n", measured.cost)
         return
-    if not splitters:
-        yield from _split_words(text, budget)
-        return
-    pieces = splitters[0](text)
-    if len(pieces) <= 1:
-        yield from _split_to_fit(text, splitters[1:], budget)
-        return
-    for piece, separator in pieces:
-        for index, (sub_piece, sub_separator, sub_cost) in enumerate(
-            _split_to_fit(piece, splitters[1:], budget)
-        ):
-            yield sub_piece, separator if index == 0 else sub_separator, sub_cost
+    if measured.children:
+        pieces = (
+            replace(piece, separator=separator) if index == 0 else piece
+            for child, separator in measured.children
+            for index, piece in enumerate(_fitting_pieces(child, budget))
+        )
+    else:
+        pieces = _fitting_sentences(measured.text, budget)
+    for index, piece in enumerate(pieces):
+        yield replace(piece, opens_split=True) if index == 0 else piece
+
+
+def _fitting_sentences(text: str, budget: _TokenBudget) -> Iterator[_Piece]:
+    for sentence in split_sentences(text):
+        cost = budget.cost(sentence)
+        if budget.fits([cost]):
+            yield _Piece(sentence, " ", cost)
+        else:
+            yield from _split_words(sentence, budget)
 
 
 def _split_on(pattern: re.Pattern[str], separator: str) -> Splitter:
@@ -450,33 +490,51 @@ def _split_into_sentences(text: str) -> list[tuple[str, str]]:
     return [(sentence, " ") for sentence in split_sentences(text)]
 
 
-def _split_words(text: str, budget: _TokenBudget) -> Iterator[tuple[str, str, int]]:
-    """Last resort for a sentence longer than a chunk: the longest run of words that fits,
-    found by bisection so each cut costs a handful of counts."""
+def _split_words(text: str, budget: _TokenBudget) -> Iterator[_Piece]:
+    """Last resort for a sentence longer than a chunk: runs of words that fit."""
+    for piece in _fitting_runs(text, lambda run: budget.fits([budget.cost(run)])):
+        yield _Piece(piece, " ", budget.cost(piece))
+
+
+def _fitting_runs(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Cut ``text`` into the longest runs of words for which ``fits`` holds (a word too long
+    on its own, such as a pasted URL, into runs of characters). Found by bisection, so each
+    cut costs a handful of counts."""
+    runs: list[str] = []
     words = text.split()
     while words:
-        low, high = 1, len(words)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if budget.fits([budget.cost(" ".join(words[:middle]))]):
-                low = middle
-            else:
-                high = middle - 1
-        piece = " ".join(words[:low])
-        yield piece, " ", budget.cost(piece)
-        words = words[low:]
+        size = _longest_fitting_prefix(words, " ", fits)
+        if size == 0:
+            characters = list(words.pop(0))
+            while characters:
+                size = max(1, _longest_fitting_prefix(characters, "", fits))
+                runs.append("".join(characters[:size]))
+                characters = characters[size:]
+            continue
+        runs.append(" ".join(words[:size]))
+        words = words[size:]
+    return runs
+
+
+def _longest_fitting_prefix(items: Sequence[str], joiner: str, fits: Callable[[str], bool]) -> int:
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(joiner.join(items[:middle])):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 _PROSE_SPLITTERS: tuple[Splitter, ...] = (
     _split_on(_PARAGRAPH_BREAK, "\n\n"),
     _split_on(_LINE_BREAK, "\n"),
-    _split_into_sentences,
 )
 _STATUTE_SPLITTERS: tuple[Splitter, ...] = (
     _split_on(_PARAGRAPH_BREAK, "\n\n"),
     _split_on(_CLAUSE_START, "\n"),
     _split_on(_LINE_BREAK, "\n"),
-    _split_into_sentences,
 )
 
 
@@ -484,20 +542,62 @@ _STATUTE_SPLITTERS: tuple[Splitter, ...] = (
 
 
 def _pack(units: Sequence[_Unit], budget: _TokenBudget, overlap_tokens: int) -> list[list[_Unit]]:
-    """Greedily fill chunks with whole units, in order."""
+    """Greedily fill chunks with whole units, in order.
+
+    Chunk boundaries prefer structure: a paragraph or clause too long for one chunk starts a
+    fresh chunk when the current one is already half full, rather than being spread over
+    two. Conversely a unit is cut further (into lines or sentences) where keeping it whole
+    would close a chunk under a fifth of the limit: a scrap of a chunk retrieves worse than
+    a paragraph continued in the next chunk.
+    """
     chunks: list[list[_Unit]] = []
     current: list[_Unit] = []
-    for unit in units:
-        if current and not budget.fits([u.cost for u in [*current, unit]]):
+    pending = deque(units)
+    while pending:
+        unit = pending.popleft()
+        starts_long_block = unit.opens_split and _is_half_full(current, budget)
+        if current and (starts_long_block or not budget.fits(_costs([*current, unit]))):
+            finer = _finer_units(unit, budget) if _is_small(current, budget) else []
+            if len(finer) > 1:
+                pending.extendleft(reversed(finer))
+                continue
             closed, carried = _without_trailing_heading(current)
-            if carried and not budget.fits([u.cost for u in [*carried, unit]]):
+            if carried and not budget.fits(_costs([*carried, unit])):
                 closed, carried = current, []
             chunks.append(closed)
             current = _overlap_seed(closed, [*carried, unit], budget, overlap_tokens) + carried
         current.append(unit)
     if current:
         chunks.append(current)
-    return _merge_small_tail(chunks, budget)
+    return _balance_tail(chunks, budget, overlap_tokens)
+
+
+def _is_half_full(units: Sequence[_Unit], budget: _TokenBudget) -> bool:
+    return bool(units) and budget.estimate(_costs(_own(units))) >= budget.limit / 2
+
+
+def _costs(units: Sequence[_Unit]) -> list[int]:
+    return [unit.cost for unit in units]
+
+
+def _own(units: Sequence[_Unit]) -> list[_Unit]:
+    return [unit for unit in units if not unit.overlap]
+
+
+def _is_small(units: Sequence[_Unit], budget: _TokenBudget) -> bool:
+    return budget.estimate(_costs(_own(units))) < budget.max_tokens / TAIL_SHARE
+
+
+def _finer_units(unit: _Unit, budget: _TokenBudget) -> list[_Unit]:
+    """``unit`` cut at its next structural level: paragraphs, else lines, else sentences."""
+    for splitter in (*_PROSE_SPLITTERS, _split_into_sentences):
+        pieces = splitter(unit.text)
+        if len(pieces) > 1:
+            return [
+                replace(unit, text=text, separator=unit.separator if i == 0 else sep, cost=budget.cost(text))
+                for i, (text, sep) in enumerate(pieces)
+            ]
+    return [unit]
 
 
 def _without_trailing_heading(chunk: list[_Unit]) -> tuple[list[_Unit], list[_Unit]]:
@@ -515,10 +615,6 @@ def _looks_like_heading(text: str) -> bool:
         and (text[:1].isupper() or text[:1].isdigit())
         and not _TERMINAL_PUNCTUATION.search(text)
     )
-
-
-def _only_overlap(chunk: Sequence[_Unit]) -> bool:
-    return all(unit.overlap for unit in chunk)
 
 
 def _overlap_seed(
@@ -542,15 +638,27 @@ def _overlap_seed(
     return seed
 
 
-def _merge_small_tail(chunks: list[list[_Unit]], budget: _TokenBudget) -> list[list[_Unit]]:
-    if len(chunks) < 2:
+def _balance_tail(
+    chunks: list[list[_Unit]], budget: _TokenBudget, overlap_tokens: int
+) -> list[list[_Unit]]:
+    """Do not end a segment on a scrap: merge a last chunk under a fifth of the limit into the
+    one before when both fit, else move text from the end of that chunk into the last one."""
+    if len(chunks) < 2 or not _is_small(chunks[-1], budget):
         return chunks
-    tail = [unit for unit in chunks[-1] if not unit.overlap]
-    tail_size = budget.estimate([u.cost for u in tail])
-    merged = chunks[-2] + tail
-    if tail_size < budget.max_tokens / TAIL_SHARE and budget.fits([u.cost for u in merged]):
-        return chunks[:-2] + [merged]
-    return chunks
+    previous, tail = list(chunks[-2]), _own(chunks[-1])
+    if budget.fits(_costs(previous + tail)):
+        return chunks[:-2] + [previous + tail]
+    while _is_small(tail, budget) and previous and not previous[-1].overlap:
+        if len(_own(previous)) < 2:
+            finer = _finer_units(previous[-1], budget)
+            if len(finer) < 2:
+                break
+            previous = previous[:-1] + finer
+        if not budget.fits(_costs([previous[-1], *tail])):
+            break
+        tail = [previous.pop(), *tail]
+    seed = _overlap_seed(previous, tail, budget, overlap_tokens)
+    return chunks[:-2] + [previous, seed + tail]
 
 
 # ======================================================================== drafts
@@ -648,7 +756,7 @@ def _enforce_limit(draft: _Draft, budget: _TokenBudget) -> list[_Draft]:
         return [draft]
     if len(draft.units) == 1:
         unit = draft.units[0]
-        pieces = _split_words_exactly(unit.text, budget)
+        pieces = _fitting_runs(unit.text, budget.fits_exactly)
         return [
             replace(draft, units=[replace(unit, text=piece, separator=" ")]) for piece in pieces
         ]
@@ -664,19 +772,3 @@ def _cost_midpoint(units: Sequence[_Unit]) -> int:
         if running * 2 >= total:
             return max(1, min(index + 1, len(units) - 1))
     return len(units) // 2
-
-
-def _split_words_exactly(text: str, budget: _TokenBudget) -> list[str]:
-    words = text.split()
-    pieces: list[str] = []
-    while words:
-        low, high = 1, len(words)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if budget.fits_exactly(" ".join(words[:middle])):
-                low = middle
-            else:
-                high = middle - 1
-        pieces.append(" ".join(words[:low]))
-        words = words[low:]
-    return pieces

@@ -31,6 +31,8 @@ _LIGATURES = re.compile(r"[\ufb00-\ufb06]")
 
 _SPACE_RUN = re.compile(r"[ \t]+")
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
+_LEADER_DOTS = re.compile(r"(?:[.·…] ?){4,}")
+"""Dot leaders of tables of contents ("Findings ........ 42"): layout, and costly in tokens."""
 _PAGE_MARKER = re.compile(r"(?<!\S)[-_] ?\d{1,3} ?[-_](?!\S)")
 """Inline page numbers such as ``- 7 -`` left in OCR'd statutes."""
 
@@ -102,7 +104,7 @@ def clean_document(doc: LoadedDocument) -> LoadedDocument:
     if doc.file_type in _NAVIGATION_TYPES:
         texts = remove_navigation(texts)
     texts = [_STRAY_CARET.sub("", text) for text in texts]
-    texts = [_PAGE_MARKER.sub("", text) for text in texts]
+    texts = [_PAGE_MARKER.sub("", _LEADER_DOTS.sub(" ", text)) for text in texts]
     widths = _wrap_widths(doc.file_type, texts)
     vocabulary = _vocabulary(texts)
     texts = [join_hyphenated_words(text, vocabulary) for text in texts]

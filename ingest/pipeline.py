@@ -19,6 +19,7 @@ from ingest.discovery import Discovered, discover
 from ingest.document import ChunkDraft, LoadedDocument
 from ingest.errors import IngestError, UnsupportedFileType
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, load_url
+from ingest.loaders.titles import first_heading_like_line
 from ingest.metadata import combine, detect_metadata, read_sidecar
 from ingest.report import FileResult, IngestReport
 from kb.documents import (
@@ -192,7 +193,7 @@ class Ingestor:
         languages = tuple(self.settings.languages)
         chunk_languages = [detect_language(draft.text, languages) for draft in drafts]
         metadata = combine(detect_metadata(document), sidecar, meta)
-        title = metadata.pop("title", None) or document.title or document.source
+        title = metadata.pop("title", None) or _title_after_cleaning(loaded, document) or document.source
         doc_lang = metadata.pop("lang", None) or dominant_language(chunk_languages, [len(d.text) for d in drafts])
         doc_id = doc_id_for(location)
         version = version_of(sha256)
@@ -288,6 +289,14 @@ def _chunk_metadata(shared: dict[str, str], draft: ChunkDraft, language: str) ->
     if draft.heading:
         metadata["section"] = draft.heading
     return metadata
+
+
+def _title_after_cleaning(loaded: LoadedDocument, cleaned: LoadedDocument) -> str | None:
+    """A plain-text file's title is its first heading-like line; if cleaning removed that line
+    (a navigation label of a scraped page), the title comes from the cleaned text instead."""
+    if loaded.file_type != "txt" or (loaded.title and loaded.title in cleaned.full_text()):
+        return loaded.title
+    return first_heading_like_line(cleaned.full_text()) or loaded.title
 
 
 def _current_value(record: DocumentRecord, key: str) -> str | None:
