@@ -241,6 +241,58 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
         click.echo("   " + " ".join(hit.text.split())[:300])
 
 
+@main.command(name="eval")
+@click.argument("question_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="QA.jsonl")
+@click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True,
+              help="Judge a hit relevant when it comes from the gold document, or when it also holds the evidence span.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def evaluate_questions(question_file: Path, level: str, as_json: bool) -> None:
+    """Measure retrieval on a question set: Recall@1/5/10, MRR@10, nDCG@10, overall and by language.
+
+    QA.jsonl holds {"id", "question", "source", "evidence", "answers"} lines (optionally "lang" and
+    "kind"); "source" is the gold document's file name, null for questions the documents cannot answer.
+    """
+    from kb.evaluation import evaluate, load_questions
+
+    try:
+        questions = load_questions(question_file)
+    except ValueError as error:
+        _fail(str(error))
+    knowledge_base = _knowledge_base()
+    levels = ["document", "passage"] if level == "both" else [level]
+    cache: dict[str, list] = {}
+
+    def search(text: str):
+        if text not in cache:
+            cache[text] = knowledge_base.search(text, 10)
+        return cache[text]
+
+    reports = [evaluate(questions, search, level=name) for name in levels]
+    if as_json:
+        _print_json(reports)
+        return
+    _print_eval_tables(reports, unanswerable=sum(1 for q in questions if not q.source))
+
+
+def _print_eval_tables(reports, unanswerable: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for report in reports:
+        table = Table(title=f"retrieval, relevance at {report['level']} level")
+        for column in ("group", "questions", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10"):
+            table.add_column(column, justify="left" if column == "group" else "right")
+        rows = [("overall", report["overall"])]
+        for grouping in ("by_lang", "by_kind"):
+            rows += [(f"{grouping[3:]}={name}", values) for name, values in report[grouping].items()]
+        for name, values in rows:
+            table.add_row(name, str(values["questions"]), *(f"{values[key]:.3f}" for key in
+                          ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")))
+        console.print(table)
+    console.print(f"{unanswerable} unanswerable questions are not part of these figures.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
 @click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")

@@ -13,10 +13,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import replace
 
-from ingest.document import LoadedDocument, Section
+from ingest.document import LoadedDocument
 
 # --- characters ---------------------------------------------------------------------------
 
@@ -57,6 +57,7 @@ _BLOCK_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]*$")
 _SHORT_LINE_MIN_CHARS = 10
+_WIDTH_PERCENTILE = 0.8
 _FULL_LINE_SHARE = 0.7
 """A line at least this share of the typical line width was wrapped by the layout."""
 _MAX_WRAP_WIDTH = 120
@@ -67,8 +68,7 @@ _MAX_WRAP_WIDTH = 120
 _EDGE_LINES = 3
 _RUNNING_SHARE = 0.5
 _MIN_RUNNING_PAGES = 3
-_DIGITS = re.compile(r"\d+")
-_FIRST_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+")
 _FRAGMENT_MAX_CHARS = 3
 _PAGE_NUMBER_MAX_CHARS = 30
 _PAGE_NUMBER_MAX_WORDS = 3
@@ -117,13 +117,6 @@ def clean_document(doc: LoadedDocument) -> LoadedDocument:
         if text
     ]
     return replace(doc, sections=sections, metadata=dict(doc.metadata))
-
-
-def clean_text(text: str, file_type: str = "txt") -> str:
-    """Clean one free-standing text (e.g. a pasted snippet) as a one-section document."""
-    doc = LoadedDocument(path="", source="", file_type=file_type, sections=[Section(text)])
-    cleaned = clean_document(doc)
-    return cleaned.sections[0].text if cleaned.sections else ""
 
 
 # --- characters and whitespace ------------------------------------------------------------
@@ -203,7 +196,7 @@ def _edge_line_indexes(lines: Sequence[str]) -> list[int]:
 
 
 def _line_key(line: str) -> str:
-    return _DIGITS.sub("#", line).casefold()
+    return _NUMBER.sub("#", line).casefold()
 
 
 def _running_keys(page_lines: Sequence[Sequence[str]], edges: Sequence[list[int]]) -> set[str]:
@@ -223,7 +216,7 @@ def _page_number_offsets(
     for page_number, lines, edge_indexes in zip(numbers, page_lines, edges):
         seen = set()
         for index in edge_indexes:
-            number = _FIRST_NUMBER.search(lines[index])
+            number = _NUMBER.search(lines[index])
             if number and _is_page_number_shaped(lines[index]):
                 seen.add((_line_key(lines[index]), int(number.group()) - page_number))
         offsets.update(seen)
@@ -244,7 +237,7 @@ def _is_running_line(line: str, page_number: int, running: set[str], offsets: di
     key = _line_key(line)
     if key in running:
         return True
-    number = _FIRST_NUMBER.search(line)
+    number = _NUMBER.search(line)
     return key in offsets and number is not None and int(number.group()) - page_number == offsets[key]
 
 
@@ -301,22 +294,22 @@ def _navigation_labels(lines: Iterable[str]) -> set[str]:
     glued = Counter(
         label
         for line in lines
-        if (label := _glued_label(line, standalone.keys())) is not None
+        if (label := _glued_label(line, standalone)) is not None
     )
     return {label for label in standalone if standalone[label] + glued[label] >= 2}
 
 
-def _glued_label(line: str, labels: Iterable[str]) -> str | None:
-    """The label that starts ``line`` with the next word glued on (``KamiOrganisasi``), if any."""
-    for label in labels:
-        size = len(label)
-        if (
-            len(line) > size + 1
-            and line[:size].casefold() == label
-            and line[size - 1].isalpha()
-            and line[size].isupper()
-        ):
-            return label
+def _glued_label(line: str, labels: Container[str]) -> str | None:
+    """The label that starts ``line`` with the next word glued on (``KamiOrganisasi``), if any.
+
+    Only the places where a letter runs into a capital are tried, so the cost is one look-up
+    per such place rather than one comparison per known label.
+    """
+    for end in range(2, min(len(line) - 1, _NAV_MAX_CHARS + 1)):
+        if line[end].isupper() and line[end - 1].isalpha():
+            label = line[:end].casefold()
+            if label in labels:
+                return label
     return None
 
 
@@ -418,11 +411,12 @@ def _wrap_widths(file_type: str, texts: Sequence[str]) -> list[int | None]:
 
 
 def _typical_width(lines: Iterable[str]) -> int | None:
-    """The length most prose lines reach before the layout wraps them (80th percentile)."""
+    """The length most prose lines reach before the layout wraps them (a high percentile:
+    headings and paragraph ends are shorter, few lines are longer)."""
     lengths = sorted(len(line) for line in lines if len(line) >= _SHORT_LINE_MIN_CHARS)
     if len(lengths) < 5:
         return None
-    return lengths[int(0.8 * (len(lengths) - 1))]
+    return lengths[int(_WIDTH_PERCENTILE * (len(lengths) - 1))]
 
 
 def _is_heading_after_sentence(previous: str, line: str, full: float) -> bool:
