@@ -47,12 +47,15 @@ _ARTICLE_BODY_START = re.compile(
 """What only an article's own text starts with: a numbered clause or an explanation."""
 _CHAPTER = re.compile(
     r"\bBAB[ \t]+(?P<number>[IVXL]+)\b"
-    r"(?P<title>(?:\s+(?!Pasal\b|Bagian\b|Paragraf\b|BAB\b|PENJELASAN\b)[A-Z][A-Z0-9/,&'’().-]*)*)"
+    r"(?P<title>(?:\s+(?!Pasal\b|Bagian\b|Paragraf\b|BAB\b|PENJELASAN\b)[A-Z][A-Z0-9/,&'’().-]*(?!\w))*)"
 )
 _CHAPTER_TITLE_MAX_WORDS = 15
 _SUBDIVISION = re.compile(r"\b(?:Bagian[ \t]+(?:Kesatu|Pertama|Ke[a-z]+)|Paragraf[ \t]+\d+)\b")
 """``Bagian Kedua`` / ``Paragraf 3``: headings inside a chapter that open the next article."""
 _EXPLANATION = re.compile(r"\bPENJELASAN[ \t]+ATAS\b")
+"""Where the official explanation of a statute starts."""
+_EXPLAINED_ARTICLES = re.compile(r"\b(?:II\.\s*)?PASAL[ \t]+DEMI[ \t]+PASAL\b")
+"""The explanation's article-by-article part; OCR sometimes lost the "PENJELASAN" before it."""
 EXPLANATION_HEADING = "PENJELASAN"
 _PRECEDING_TOKEN = re.compile(r"(\S*)[ \t]*$")
 _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
@@ -246,7 +249,7 @@ def _article_number(raw: str) -> str:
 class _Marker:
     position: int
     kind: str
-    """"article", "chapter", "subdivision" or "explanation"."""
+    """"article", "chapter", "subdivision", "explanation" or "explained articles"."""
     label: str = ""
 
 
@@ -267,6 +270,7 @@ def _statute_markers(text: str) -> list[_Marker]:
         if not _follows_lowercase_word(text, m.start())
     ]
     markers += [_Marker(m.start(), "explanation") for m in _EXPLANATION.finditer(text)]
+    markers += [_Marker(m.start(), "explained articles") for m in _EXPLAINED_ARTICLES.finditer(text)]
     return sorted(markers, key=lambda marker: marker.position)
 
 
@@ -291,7 +295,8 @@ class _StatuteSplitter:
     Chapter and subdivision headings ("BAB III ...", "Bagian Kedua ...") open the segment of
     the article that follows them, so an article's chunk starts with its own headings and not
     with the end of the article before. The explanation ("PENJELASAN ATAS ...") repeats the
-    article numbers, so it becomes a chapter of its own.
+    article numbers, so it becomes a chapter of its own; its "II. PASAL DEMI PASAL" heads the
+    first explained article.
     """
 
     def __init__(self) -> None:
@@ -318,7 +323,9 @@ class _StatuteSplitter:
         for marker in _statute_markers(part.text):
             if marker.kind == "chapter":
                 self.chapter = marker.label
-            elif marker.kind == "explanation":
+            elif marker.kind == "explained articles":
+                self.chapter = EXPLANATION_HEADING
+            elif marker.kind == "explanation" and self.chapter != EXPLANATION_HEADING:
                 self.chapter = EXPLANATION_HEADING
                 self._cut(part, cursor, marker.position, segments)
                 segments.append(self._open(outer_heading, article=None))
@@ -649,14 +656,13 @@ def _balance_tail(
     if budget.fits(_costs(previous + tail)):
         return chunks[:-2] + [previous + tail]
     while _is_small(tail, budget) and previous and not previous[-1].overlap:
-        if len(_own(previous)) < 2:
-            finer = _finer_units(previous[-1], budget)
-            if len(finer) < 2:
-                break
-            previous = previous[:-1] + finer
-        if not budget.fits(_costs([previous[-1], *tail])):
+        if len(_own(previous)) >= 2 and budget.fits(_costs([previous[-1], *tail])):
+            tail = [previous.pop(), *tail]
+            continue
+        finer = _finer_units(previous[-1], budget)
+        if len(finer) < 2:
             break
-        tail = [previous.pop(), *tail]
+        previous = previous[:-1] + finer
     seed = _overlap_seed(previous, tail, budget, overlap_tokens)
     return chunks[:-2] + [previous, seed + tail]
 

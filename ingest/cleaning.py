@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ingest.document import LoadedDocument
 
@@ -57,11 +57,12 @@ _BLOCK_START = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)]*$")
 _SHORT_LINE_MIN_CHARS = 10
-_WIDTH_PERCENTILE = 0.8
+_TYPESET_WIDTH_PERCENTILE = 0.8
+_COLUMN_WIDTH_PERCENTILE = 0.95
 _FULL_LINE_SHARE = 0.7
 """A line at least this share of the typical line width was wrapped by the layout."""
-_MAX_WRAP_WIDTH = 120
-"""Text files whose typical line is longer than this were not hard-wrapped."""
+_MIN_WRAP_WIDTH, _MAX_WRAP_WIDTH = 40, 120
+"""Hard-wrapped text wraps at a prose column: lines mostly shorter are a list, longer are not wrapped."""
 
 # --- running headers / footers ------------------------------------------------------------
 
@@ -105,10 +106,10 @@ def clean_document(doc: LoadedDocument) -> LoadedDocument:
         texts = remove_navigation(texts)
     texts = [_STRAY_CARET.sub("", text) for text in texts]
     texts = [_PAGE_MARKER.sub("", _LEADER_DOTS.sub(" ", text)) for text in texts]
-    widths = _wrap_widths(doc.file_type, texts)
+    wrappings = _wrappings(doc.file_type, texts)
     vocabulary = _vocabulary(texts)
     texts = [join_hyphenated_words(text, vocabulary) for text in texts]
-    texts = [join_wrapped_lines(text, width) for text, width in zip(texts, widths)]
+    texts = [join_wrapped_lines(text, wrapping) for text, wrapping in zip(texts, wrappings)]
     texts = [_collapse_whitespace(text) for text in texts]
 
     sections = [
@@ -392,31 +393,43 @@ def _is_reduplication(left: str, right: str) -> bool:
 # --- wrapped lines ------------------------------------------------------------------------
 
 
-def _wrap_widths(file_type: str, texts: Sequence[str]) -> list[int | None]:
-    """Per text, the line width its layout wrapped at, or None where lines were not wrapped.
+@dataclass(frozen=True)
+class _Wrapping:
+    """How a text's lines were wrapped: at about ``width`` characters, by a typesetter
+    (proportional fonts: any nearly full line was wrapped) or at a fixed column (a line was
+    wrapped only if the next word would not have fitted on it)."""
 
-    PDF pages are measured one by one (a page of two columns wraps shorter); other formats
-    count as wrapped only when the whole document's typical line is short, which is what
-    hard-wrapped Markdown or text looks like (and statutes with one line per clause do not).
+    width: int
+    fixed_column: bool
+
+
+def _wrappings(file_type: str, texts: Sequence[str]) -> list[_Wrapping | None]:
+    """Per text, how its lines were wrapped, or None where they were not.
+
+    PDF pages are measured one by one (a page of two columns wraps shorter). Other formats
+    count as wrapped only when the document's typical line is short, as in hard-wrapped
+    Markdown; statutes with one long line per clause are not.
     """
     all_lines = [line for text in texts for line in text.split("\n")]
     if file_type == "pdf":
-        document_width = _typical_width(all_lines)
-        return [_typical_width(text.split("\n")) or document_width for text in texts]
+        document_width = _typical_width(all_lines, _TYPESET_WIDTH_PERCENTILE)
+        widths = [_typical_width(text.split("\n"), _TYPESET_WIDTH_PERCENTILE) or document_width for text in texts]
+        return [_Wrapping(width, fixed_column=False) if width else None for width in widths]
     if file_type in _WRAPPABLE_TYPES:
-        width = _typical_width(line for line in all_lines if not _BLOCK_START.match(line))
-        if width and width <= _MAX_WRAP_WIDTH:
-            return [width] * len(texts)
+        prose = [line for line in all_lines if not _BLOCK_START.match(line)]
+        width = _typical_width(prose, _COLUMN_WIDTH_PERCENTILE)
+        if width and _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
+            return [_Wrapping(width, fixed_column=True)] * len(texts)
     return [None] * len(texts)
 
 
-def _typical_width(lines: Iterable[str]) -> int | None:
-    """The length most prose lines reach before the layout wraps them (a high percentile:
-    headings and paragraph ends are shorter, few lines are longer)."""
+def _typical_width(lines: Iterable[str], percentile: float) -> int | None:
+    """The length lines reach before the layout wraps them: a high percentile, as headings
+    and paragraph ends are shorter and few lines are longer."""
     lengths = sorted(len(line) for line in lines if len(line) >= _SHORT_LINE_MIN_CHARS)
     if len(lengths) < 5:
         return None
-    return lengths[int(_WIDTH_PERCENTILE * (len(lengths) - 1))]
+    return lengths[int(percentile * (len(lengths) - 1))]
 
 
 def _is_heading_after_sentence(previous: str, line: str, full: float) -> bool:
@@ -429,28 +442,35 @@ def _is_heading_after_sentence(previous: str, line: str, full: float) -> bool:
     )
 
 
-def join_wrapped_lines(text: str, width: int | None) -> str:
+def join_wrapped_lines(text: str, wrapping: _Wrapping | None) -> str:
     """Join lines the layout wrapped, so sentences read whole.
 
-    A line break is a wrap when the line before it is nearly as long as the typical line and
-    the next line does not start a block of its own (bullet, numbered item, Markdown syntax).
-    Short lines end paragraphs, headings, list items and table cells: their breaks stay.
+    A line break is a wrap when the line before it is full (see ``_Wrapping``) and the next
+    line does not start a block of its own (bullet, numbered item, Markdown syntax) or a
+    heading. Short lines end paragraphs, headings, list items and table cells: they stay.
     """
-    if not width:
+    if wrapping is None:
         return text
-    full = _FULL_LINE_SHARE * width
     joined: list[str] = []
     previous = ""
     for line in text.split("\n"):
         if (
-            len(previous) >= full
-            and line
+            line
+            and _is_full(previous, line, wrapping)
             and not _BLOCK_START.match(line)
             and not previous.startswith(("#", "|", "```"))
-            and not _is_heading_after_sentence(previous, line, full)
+            and not _is_heading_after_sentence(previous, line, _FULL_LINE_SHARE * wrapping.width)
         ):
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
         previous = line
     return "\n".join(joined)
+
+
+def _is_full(previous: str, line: str, wrapping: _Wrapping) -> bool:
+    if not previous:
+        return False
+    if wrapping.fixed_column:
+        return len(previous) + 1 + len(line.split(" ", 1)[0]) > wrapping.width
+    return len(previous) >= _FULL_LINE_SHARE * wrapping.width

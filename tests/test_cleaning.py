@@ -172,6 +172,13 @@ def test_hard_wrapped_markdown_is_joined_and_one_line_per_clause_statutes_are_no
     assert cleaned_text("md", statute) == statute
 
 
+def test_short_unmarked_lines_are_a_list_not_wrapped_prose():
+    countries = "\n".join(["Member states", "Afghanistan", "Albania", "Algeria", "Angola", "Antigua and Barbuda", "Argentina"])
+
+    assert cleaned_text("md", countries) == countries
+    assert cleaned_text("txt", countries) == countries
+
+
 # --- running headers and footers ----------------------------------------------------------
 
 
