@@ -119,14 +119,19 @@ def docs(as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(records)} documents")
-    for column in ("doc_id", "source", "title", "lang", "pages", "chunks", "status", "ingested"):
-        table.add_column(column)
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
+    for column in ("lang", "pages", "chunks"):
+        table.add_column(column, justify="right")
+    table.add_column("status", no_wrap=True, overflow="ellipsis", max_width=26)
+    table.add_column("ingested", no_wrap=True)
+    table.add_column("doc_id", no_wrap=True)
     for record in records:
         status = record.metadata.get("status", "")
         if record.metadata.get("repealed_by"):
             status += f" by {record.metadata['repealed_by']}"
-        table.add_row(record.doc_id, record.source, record.title[:60], record.lang, str(record.pages or ""),
-                      str(record.chunks), status, record.ingested_at[:10])
+        table.add_row(record.source, record.title, record.lang, str(record.pages or ""), str(record.chunks), status,
+                      record.ingested_at[:10], record.doc_id)
     Console().print(table)
 
 

@@ -193,7 +193,7 @@ class Ingestor:
         languages = tuple(self.settings.languages)
         chunk_languages = [detect_language(draft.text, languages) for draft in drafts]
         metadata = combine(detect_metadata(document), sidecar, meta)
-        title = metadata.pop("title", None) or _title_after_cleaning(loaded, document) or document.source
+        title = metadata.pop("title", None) or _title_after_cleaning(loaded, document) or readable_name(document.source)
         doc_lang = metadata.pop("lang", None) or dominant_language(chunk_languages, [len(d.text) for d in drafts])
         doc_id = doc_id_for(location)
         version = version_of(sha256)
@@ -289,6 +289,12 @@ def _chunk_metadata(shared: dict[str, str], draft: ChunkDraft, language: str) ->
     if draft.heading:
         metadata["section"] = draft.heading
     return metadata
+
+
+def readable_name(source: str) -> str:
+    """A file name as a title of last resort: "un_protocol-2000.md" -> "un protocol 2000"."""
+    stem = source.rsplit(".", 1)[0] if "." in source else source
+    return " ".join(stem.replace("_", " ").replace("-", " ").split()) or source
 
 
 def _title_after_cleaning(loaded: LoadedDocument, cleaned: LoadedDocument) -> str | None:

@@ -43,7 +43,7 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
 
     builder = SectionBuilder()
     first_heading: str | None = None
-    first_top_heading: str | None = None
+    top_headings: list[str] = []
     open_fence: str | None = None
     for line in lines:
         fence = _FENCE.match(line)
@@ -62,8 +62,8 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
                 level = len(heading.group(1))
                 builder.start_heading(level, title)
                 first_heading = first_heading or title
-                if level == 1 and first_top_heading is None:
-                    first_top_heading = title
+                if level == 1:
+                    top_headings.append(title)
                 continue
         if not open_fence and _META_TAG_LINE.match(line):
             continue
@@ -77,9 +77,17 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
         source=source,
         file_type="md",
         sections=sections,
-        title=first_top_heading or first_heading,
+        title=_document_title(top_headings, first_heading),
         metadata=metadata,
     )
+
+
+def _document_title(top_headings: list[str], first_heading: str | None) -> str | None:
+    """The one level-1 heading names the document; several ("# Objective 1" ... "# Objective 23")
+    are its parts, and none of them is the document's title."""
+    if len(top_headings) == 1:
+        return top_headings[0]
+    return None if top_headings else first_heading
 
 
 def _split_provenance(lines: list[str]) -> tuple[str | None, list[str]]:
