@@ -209,8 +209,11 @@ def reindex() -> None:
 @click.option("--doc", "doc_refs", multiple=True, help="Only this document (doc_id, path or file name). Repeatable.")
 @click.option("--lang", "languages", multiple=True, help="Only chunks in this language (id, en, ...). Repeatable.")
 @click.option("--type", "file_types", multiple=True, help="Only this file type (pdf, md, txt, html, docx). Repeatable.")
+@click.option("--retriever", type=click.Choice(["hybrid", "dense", "lexical"]), default=None,
+              help="Override KB_RETRIEVER: hybrid (default) fuses dense and BM25 rankings.")
 def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
-           doc_refs: tuple[str, ...], languages: tuple[str, ...], file_types: tuple[str, ...]) -> None:
+           doc_refs: tuple[str, ...], languages: tuple[str, ...], file_types: tuple[str, ...],
+           retriever: str | None) -> None:
     """Find the passages that best match QUERY, in Indonesian or English, whatever the document's language."""
     from kb.search import SearchFilters
 
@@ -231,10 +234,10 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
                 item_id, text = item["id"], item["query"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 _fail(f'{batch}:{line_number}: expected a JSON object with "id" and "query"')
-            hits = knowledge_base.search(text, k, filters)
+            hits = knowledge_base.search(text, k, filters, retriever=retriever)
             click.echo(json.dumps({"id": item_id, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
         return
-    hits = knowledge_base.search(query, k, filters)
+    hits = knowledge_base.search(query, k, filters, retriever=retriever)
     if as_json:
         _print_json([hit.to_dict() for hit in hits])
         return
@@ -250,8 +253,10 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
 @click.argument("question_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="QA.jsonl")
 @click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True,
               help="Judge a hit relevant when it comes from the gold document, or when it also holds the evidence span.")
+@click.option("--retriever", type=click.Choice(["hybrid", "dense", "lexical"]), default=None,
+              help="Override KB_RETRIEVER for this evaluation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def evaluate_questions(question_file: Path, level: str, as_json: bool) -> None:
+def evaluate_questions(question_file: Path, level: str, retriever: str | None, as_json: bool) -> None:
     """Measure retrieval on a question set: Recall@1/5/10, MRR@10, nDCG@10, overall and by language.
 
     QA.jsonl holds {"id", "question", "source", "evidence", "answers"} lines (optionally "lang" and
@@ -269,7 +274,7 @@ def evaluate_questions(question_file: Path, level: str, as_json: bool) -> None:
 
     def search(text: str):
         if text not in cache:
-            cache[text] = knowledge_base.search(text, 10)
+            cache[text] = knowledge_base.search(text, 10, retriever=retriever)
         return cache[text]
 
     reports = [evaluate(questions, search, level=name) for name in levels]

@@ -10,7 +10,9 @@ from functools import cached_property
 
 from kb.embeddings import KBEmbeddings, get_embeddings
 from kb.registry import DocumentRecord
-from kb.search import SearchFilters, SearchHit, dense_search
+from kb.lexical import LexicalIndexCache
+from kb.glossary import BUNDLED_GLOSSARY, Glossary, load_glossary
+from kb.search import HybridOptions, SearchFilters, SearchHit, dense_search, hybrid_search, lexical_search
 from kb.settings import Settings
 from kb.store import KnowledgeStore
 
@@ -29,13 +31,42 @@ class KnowledgeBase:
     def embeddings(self) -> KBEmbeddings:
         return get_embeddings(self.settings)
 
+    @cached_property
+    def lexical_cache(self) -> LexicalIndexCache:
+        return LexicalIndexCache()
+
+    @cached_property
+    def glossary(self) -> Glossary | None:
+        if not self.settings.query_expansion:
+            return None
+        return load_glossary(self.settings.glossary_file or BUNDLED_GLOSSARY)
+
+    def hybrid_options(self) -> HybridOptions:
+        return HybridOptions(
+            candidates=self.settings.fusion_candidates,
+            dense_languages=list(self.settings.dense_languages),
+            dense_weight=self.settings.dense_weight,
+            lexical_weight=self.settings.lexical_weight,
+            glossary=self.glossary,
+        )
+
     def documents(self) -> list[DocumentRecord]:
         return self.store.registry.all()
 
     def document(self, reference: str) -> DocumentRecord:
         return self.store.registry.resolve(reference)
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> list[SearchHit]:
-        """The best chunks for ``query``, best first."""
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None, *, retriever: str | None = None
+    ) -> list[SearchHit]:
+        """The best chunks for ``query``, best first, by the configured retriever (or ``retriever``)."""
+        k = k or self.settings.search_k
+        mode = retriever or self.settings.retriever
+        if mode == "lexical":
+            return lexical_search(self.store, self.lexical_cache, query, k, filters, glossary=self.glossary)
         self.store.check_embedder(self.embeddings.identity)
-        return dense_search(self.store, self.embeddings, query, k or self.settings.search_k, filters)
+        if mode == "dense":
+            return dense_search(self.store, self.embeddings, query, k, filters)
+        return hybrid_search(
+            self.store, self.embeddings, self.lexical_cache, query, k, filters, self.hybrid_options()
+        )

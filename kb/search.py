@@ -1,7 +1,9 @@
-"""Dense retrieval over the committed chunks of the knowledge base.
+"""Retrieval over the committed chunks of the knowledge base: dense, lexical, and both fused.
 
-Only chunks whose version belongs to a registry record are searched, which is what
-keeps a half-ingested document (or the old version of an updated one) out of the results.
+Only chunks whose version belongs to a registry record are searched, which is what keeps a
+half-ingested document (or the old version of an updated one) out of the results. Dense
+retrieval finds paraphrases and crosses languages; BM25 finds exact terms ("Pasal 6",
+"PP 59/2021", a number). Hybrid search runs both and fuses their rankings.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.embeddings import KBEmbeddings
+from kb.fusion import reciprocal_rank_fusion
+from kb.glossary import Glossary, expand_query
+from kb.lexical import LexicalIndexCache
 from kb.store import KnowledgeStore
 
 
@@ -20,6 +25,8 @@ class SearchFilters:
     doc_ids: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     file_types: list[str] = field(default_factory=list)
+    excluded_languages: list[str] = field(default_factory=list)
+    """Chunk languages to leave out (hybrid search uses it for its "every other language" ranking)."""
 
 
 @dataclass
@@ -52,6 +59,8 @@ def chunk_where(versions: list[str], filters: SearchFilters | None) -> dict[str,
         for key, values in (("doc_id", filters.doc_ids), ("lang", filters.languages), ("file_type", filters.file_types)):
             if values:
                 clauses.append({key: {"$in": list(values)}})
+        if filters.excluded_languages:
+            clauses.append({"lang": {"$nin": list(filters.excluded_languages)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
@@ -74,25 +83,159 @@ def hit_from_chunk(chunk_id: str, text: str, metadata: dict[str, Any], score: fl
 
 
 def dense_search(
-    store: KnowledgeStore, embeddings: KBEmbeddings, query: str, k: int, filters: SearchFilters | None = None
+    store: KnowledgeStore,
+    embeddings: KBEmbeddings,
+    query: str,
+    k: int,
+    filters: SearchFilters | None = None,
+    *,
+    versions: list[str] | None = None,
 ) -> list[SearchHit]:
     """The k chunks closest to the query; score is cosine similarity (higher is better)."""
-    versions = store.registry.committed_versions()
+    versions = store.registry.committed_versions() if versions is None else versions
     if not versions or k <= 0:
         return []
     vector = embeddings.embed_queries([query])[0]
-    result = store.chunks.query(
-        query_embeddings=[vector.tolist()],
-        n_results=k,
-        where=chunk_where(versions, filters),
-        include=["documents", "metadatas", "distances"],
-    )
-    hits = []
-    for rank, (chunk_id, text, metadata, distance) in enumerate(
-        zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]), start=1
-    ):
-        score = 1.0 - float(distance)
-        hit = hit_from_chunk(chunk_id, text, metadata, score)
-        hit.retrievers["dense"] = {"rank": rank, "score": score}
-        hits.append(hit)
+    hits = nearest_chunks(store, vector, k, chunk_where(versions, filters))
+    for rank, hit in enumerate(hits, start=1):
+        hit.retrievers["dense"] = {"rank": rank, "score": hit.score}
     return hits
+
+
+def nearest_chunks(store: KnowledgeStore, vector, k: int, where: dict[str, Any]) -> list[SearchHit]:
+    result = store.chunks.query(
+        query_embeddings=[vector.tolist()], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+    )
+    return [
+        hit_from_chunk(chunk_id, text, metadata, 1.0 - float(distance))
+        for chunk_id, text, metadata, distance in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
+        )
+    ]
+
+
+def lexical_search(
+    store: KnowledgeStore,
+    lexical_cache: LexicalIndexCache,
+    query: str,
+    k: int,
+    filters: SearchFilters | None = None,
+    *,
+    glossary: Glossary | None = None,
+) -> list[SearchHit]:
+    """The k best BM25 matches (query expanded with the glossary when given); score is the BM25 score."""
+    versions = store.registry.committed_versions()
+    if not versions or k <= 0:
+        return []
+    ranking = lexical_cache.get(store, versions).search(_lexical_query(query, glossary), k, filters)
+    hits = hits_by_id(store, [chunk_id for chunk_id, _ in ranking])
+    result = []
+    for rank, (chunk_id, score) in enumerate(ranking, start=1):
+        hit = hits[chunk_id]
+        hit.score = score
+        hit.retrievers["lexical"] = {"rank": rank, "score": score}
+        result.append(hit)
+    return result
+
+
+@dataclass
+class HybridOptions:
+    """How hybrid search gathers and weighs its rankings (from the settings of the same names)."""
+
+    candidates: int = 50
+    dense_languages: list[str] = field(default_factory=lambda: ["id", "en"])
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    glossary: Glossary | None = None
+
+
+def hybrid_search(
+    store: KnowledgeStore,
+    embeddings: KBEmbeddings,
+    lexical_cache: LexicalIndexCache,
+    query: str,
+    k: int,
+    filters: SearchFilters | None = None,
+    options: HybridOptions | None = None,
+) -> list[SearchHit]:
+    """Dense rankings (one per language group) and the lexical ranking, fused by reciprocal rank.
+
+    The embedder ranks passages in the question's own language above better answers in the
+    other language; ranking each language group on its own and fusing puts the best passage
+    of each language near the top. Each hit's ``retrievers`` keeps its rank and score in the
+    dense ranking of its language and in the lexical ranking.
+    """
+    options = options or HybridOptions()
+    versions = store.registry.committed_versions()
+    if not versions or k <= 0:
+        return []
+    depth = max(k, options.candidates)
+    vector = embeddings.embed_queries([query])[0]
+    rankings: dict[str, list[tuple[str, float]]] = {}
+    weights: dict[str, float] = {}
+    found: dict[str, SearchHit] = {}
+    for group, group_filters in language_groups(options.dense_languages, filters):
+        hits = nearest_chunks(store, vector, depth, chunk_where(versions, group_filters))
+        rankings[f"dense:{group}"] = [(hit.chunk_id, hit.score) for hit in hits]
+        weights[f"dense:{group}"] = options.dense_weight
+        found.update((hit.chunk_id, hit) for hit in hits)
+    lexical_query = _lexical_query(query, options.glossary)
+    rankings["lexical"] = lexical_cache.get(store, versions).search(lexical_query, depth, filters)
+    weights["lexical"] = options.lexical_weight
+    fused = reciprocal_rank_fusion(rankings, weights=weights)[:k]
+    found.update(hits_by_id(store, [chunk_id for chunk_id, _, _ in fused if chunk_id not in found]))
+    result = []
+    for chunk_id, score, found_by in fused:
+        hit = found[chunk_id]
+        hit.score = score
+        hit.retrievers = _retriever_report(found_by)
+        result.append(hit)
+    return result
+
+
+def language_groups(
+    languages: list[str], filters: SearchFilters | None
+) -> list[tuple[str, SearchFilters | None]]:
+    """One filter per dense ranking: each listed language, then every other language together."""
+    base = filters or SearchFilters()
+    if base.languages or not languages:
+        wanted = base.languages or []
+        return [(language, _with_languages(base, [language])) for language in wanted] or [("all", filters)]
+    groups = [(language, _with_languages(base, [language])) for language in languages]
+    groups.append(("other", _with_languages(base, [], excluded=languages)))
+    return groups
+
+
+def _with_languages(base: SearchFilters, languages: list[str], excluded: list[str] | None = None) -> SearchFilters:
+    return SearchFilters(
+        doc_ids=list(base.doc_ids),
+        languages=list(languages),
+        file_types=list(base.file_types),
+        excluded_languages=list(excluded or []),
+    )
+
+
+def _retriever_report(found_by: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """``{"dense": {"rank", "score", "language"}, "lexical": {"rank", "score"}}`` for the debug view."""
+    report: dict[str, dict[str, Any]] = {}
+    for name, values in found_by.items():
+        if name.startswith("dense:"):
+            report["dense"] = {**values, "language": name.split(":", 1)[1]}
+        else:
+            report[name] = dict(values)
+    return report
+
+
+def _lexical_query(query: str, glossary: Glossary | None) -> str:
+    return expand_query(query, glossary) if glossary else query
+
+
+def hits_by_id(store: KnowledgeStore, chunk_ids: list[str]) -> dict[str, SearchHit]:
+    """Chunks fetched from the store by id, as hits with no score yet."""
+    if not chunk_ids:
+        return {}
+    result = store.chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
+    return {
+        chunk_id: hit_from_chunk(chunk_id, text, metadata, 0.0)
+        for chunk_id, text, metadata in zip(result["ids"], result["documents"], result["metadatas"])
+    }

@@ -104,6 +104,32 @@ class Settings(BaseSettings):
         description="Languages (ISO 639-1) the language detector chooses from; `ms` results are reported as `id`.",
     )
     search_k: int = Field(default=10, ge=1, description="Hits returned by `kb search` when `-k` is not given.")
+    retriever: Literal["hybrid", "dense", "lexical"] = Field(
+        default="hybrid",
+        description="How passages are found: `hybrid` fuses dense (multilingual embeddings) and lexical (BM25) "
+        "rankings; `dense` or `lexical` alone are for comparison and debugging.",
+    )
+    fusion_candidates: int = Field(
+        default=50, ge=1, description="Candidates each retriever contributes before hybrid fusion."
+    )
+    dense_languages: list[str] = Field(
+        default=["id", "en"],
+        description="Dense retrieval runs once for each of these chunk languages (and once for all others) and "
+        "the rankings are fused, because the embedder favours passages in the question's own language; a "
+        "question in Indonesian then still surfaces the English passage that answers it. Empty: one ranking.",
+    )
+    query_expansion: bool = Field(
+        default=True,
+        description="Expand questions for lexical search with the bilingual glossary, so BM25 can match "
+        "documents written in the other language.",
+    )
+    glossary_file: Path | None = Field(
+        default=None,
+        description="A glossary to use instead of the bundled one: a TSV file of `indonesian<TAB>english` "
+        "terms, one pair per line.",
+    )
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in hybrid fusion.")
+    lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the lexical (BM25) ranking in hybrid fusion.")
 
     @property
     def resolved_files_dir(self) -> Path:

@@ -75,11 +75,11 @@ def test_records_carry_language_title_and_chunk_metadata(knowledge_base, folder)
     assert chunk["path"] == str((folder / "remittance_guide.md").resolve())
 
 
-def test_search_finds_the_right_document_across_languages(knowledge_base, folder):
+def test_dense_search_finds_the_right_document_across_languages(knowledge_base, folder):
     ingest(knowledge_base, folder)
-    hits = knowledge_base.search("Berapa biaya kirim uang dari Taiwan?", k=3)
+    hits = knowledge_base.search("Berapa biaya kirim uang dari Taiwan?", k=3, retriever="dense")
     assert hits[0].source == "remittance_guide.md"
-    hits = knowledge_base.search("free Korean language class for prospective migrant workers", k=3)
+    hits = knowledge_base.search("free Korean language class for prospective migrant workers", k=3, retriever="dense")
     assert hits[0].source == "pelatihan_bahasa.txt"
     assert hits[0].retrievers["dense"]["rank"] == 1
 
