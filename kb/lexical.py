@@ -337,9 +337,13 @@ class LexicalIndexCache:
         self._lock = threading.Lock()
         self._current: tuple[str, LexicalIndex] | None = None
 
-    def get(self, store: KnowledgeStore, versions: list[str]) -> LexicalIndex:
-        """The index over exactly the chunks of ``versions`` (the registry's committed versions)."""
-        fingerprint = versions_fingerprint(versions)
+    def get(self, store: KnowledgeStore, versions: list[str], registry_fingerprint: str = "") -> LexicalIndex:
+        """The index over exactly the chunks of ``versions`` (the registry's committed versions).
+
+        ``registry_fingerprint`` (``Registry.committed_state().fingerprint``) also changes when a
+        document's metadata changes without a new version, e.g. a title edited with `kb set`.
+        """
+        fingerprint = versions_fingerprint(versions) + registry_fingerprint
         current = self._current
         if current is not None and current[0] == fingerprint:
             return current[1]

@@ -12,9 +12,11 @@ never sees half a document or two versions of one, even when ingestion is killed
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from chromadb.api.models.Collection import Collection
 
@@ -25,6 +27,13 @@ PLACEHOLDER_VECTOR = [0.0]
 
 DOC_FIELDS = ("date", "doc_type", "status", "repealed_by", "identifier")
 """Descriptive fields copied onto every chunk so that search can filter and cite by them."""
+
+
+class CommittedState(NamedTuple):
+    """What search may see: the committed chunk versions, and a fingerprint of the registry."""
+
+    versions: list[str]
+    fingerprint: str
 
 
 @dataclass
@@ -91,8 +100,15 @@ class Registry:
 
     def committed_versions(self) -> list[str]:
         """Chunk versions search may return: one per document that finished ingesting."""
+        return self.committed_state().versions
+
+    def committed_state(self) -> "CommittedState":
+        """The committed versions, and a fingerprint that also changes when metadata changes
+        (a title edited with `kb set` keeps the version but changes what the lexical index holds)."""
         result = self._collection.get(where={"kind": "document"}, include=["metadatas"])
-        return [meta["version"] for meta in result["metadatas"]]
+        versions = [meta["version"] for meta in result["metadatas"]]
+        revisions = sorted(f"{meta['version']}:{meta.get('revision', '')}" for meta in result["metadatas"])
+        return CommittedState(versions, hashlib.sha256("\n".join(revisions).encode()).hexdigest())
 
     def find_by_sha256(self, sha256: str) -> DocumentRecord | None:
         result = self._collection.get(
@@ -120,6 +136,7 @@ class Registry:
                     "path": record.path,
                     "sha256": record.sha256,
                     "version": record.version,
+                    "revision": uuid.uuid4().hex,
                 }
             ],
         )

@@ -124,10 +124,10 @@ def lexical_search(
     glossary: Glossary | None = None,
 ) -> list[SearchHit]:
     """The k best BM25 matches (query expanded with the glossary when given); score is the BM25 score."""
-    versions = store.registry.committed_versions()
+    versions, fingerprint = store.registry.committed_state()
     if not versions or k <= 0:
         return []
-    ranking = lexical_cache.get(store, versions).search(_lexical_query(query, glossary), k, filters)
+    ranking = lexical_cache.get(store, versions, fingerprint).search(_lexical_query(query, glossary), k, filters)
     hits = hits_by_id(store, [chunk_id for chunk_id, _ in ranking])
     result = []
     for rank, (chunk_id, score) in enumerate(ranking, start=1):
@@ -166,7 +166,7 @@ def hybrid_search(
     dense ranking of its language and in the lexical ranking.
     """
     options = options or HybridOptions()
-    versions = store.registry.committed_versions()
+    versions, fingerprint = store.registry.committed_state()
     if not versions or k <= 0:
         return []
     depth = max(k, options.candidates)
@@ -180,7 +180,7 @@ def hybrid_search(
         weights[f"dense:{group}"] = options.dense_weight
         found.update((hit.chunk_id, hit) for hit in hits)
     lexical_query = _lexical_query(query, options.glossary)
-    rankings["lexical"] = lexical_cache.get(store, versions).search(lexical_query, depth, filters)
+    rankings["lexical"] = lexical_cache.get(store, versions, fingerprint).search(lexical_query, depth, filters)
     weights["lexical"] = options.lexical_weight
     fused = reciprocal_rank_fusion(rankings, weights=weights)[:k]
     found.update(hits_by_id(store, [chunk_id for chunk_id, _, _ in fused if chunk_id not in found]))

@@ -338,3 +338,16 @@ def test_matches_or_beats_the_reference_bm25_on_public_sets(name):
     figures = retrieval_figures(LexicalIndex(chunks), queries, gold)
     for measured, expected, metric in zip(figures, reference, ("Recall@1", "Recall@5", "MRR@10")):
         assert measured >= expected, f"{name} {metric} {measured:.3f} is below the reference {expected:.3f}"
+
+
+def test_title_changed_with_set_reaches_the_lexical_index(knowledge_base, tmp_path):
+    from ingest.pipeline import Ingestor
+    from kb.documents import set_metadata
+
+    path = tmp_path / "notes.txt"
+    path.write_text("Catatan rapat koordinasi tentang layanan terpadu satu atap di kabupaten.\n")
+    Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest([str(path)])
+    assert knowledge_base.search("zamrudkatulistiwa", k=3, retriever="lexical") == []
+    set_metadata(knowledge_base.store, knowledge_base.document("notes.txt"), {"title": "Zamrudkatulistiwa"})
+    hits = knowledge_base.search("zamrudkatulistiwa", k=3, retriever="lexical")
+    assert [hit.source for hit in hits] == ["notes.txt"]
