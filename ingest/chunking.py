@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.document import ChunkDraft, LoadedDocument
+from kb.sentences import split_sentences
 
 TokenCounter = Callable[[str], int]
 
@@ -67,11 +68,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_BREAK = re.compile(r"\n")
 _CLAUSE_START = re.compile(r"(?:(?<=\n)|(?<=[.;:]))[ \t]*(?=\(\d{1,2}\)[ \t])")
 """Before a numbered clause ``(2)`` (an *ayat*) that opens a line or follows a full stop."""
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(\s+)")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
-_ABBREVIATIONS = frozenset(
-    "no nr dr mr mrs ms prof st art fig vol pp p para e.g i.e cf ir drs jl kab kec etc al".split()
-)
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?:;,][\"”’)\]]*$")
 _HEADING_LIKE_MAX_WORDS = 12
 
@@ -472,25 +468,6 @@ def _split_on(pattern: re.Pattern[str], separator: str) -> Splitter:
         return [(piece.strip(), sep) for piece, sep in pieces if piece.strip()]
 
     return split
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``: cut after . ! ? before a capital, digit or opening bracket,
-    except after abbreviations, initials and list numbers ("No.", "H.", "2.")."""
-    sentences: list[str] = []
-    cursor = 0
-    for match in _SENTENCE_END.finditer(text):
-        following = text[match.end():match.end() + 1]
-        if not following or not (following.isupper() or following.isdigit() or following in "(“\"‘["):
-            continue
-        token = _TOKEN_BEFORE.search(text, cursor, match.start() + 1)
-        word = token.group(1).rstrip(".!?…").lstrip("(\"“") if token else ""
-        if len(word) <= 1 or word.isdigit() or word.casefold() in _ABBREVIATIONS:
-            continue
-        sentences.append(text[cursor:match.start(1)])
-        cursor = match.end()
-    sentences.append(text[cursor:])
-    return [sentence.strip() for sentence in sentences if sentence.strip()]
 
 
 def _split_into_sentences(text: str) -> list[tuple[str, str]]:

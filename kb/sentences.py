@@ -1,0 +1,36 @@
+"""Splitting text into sentences, shared by chunking (cut long paragraphs) and answering
+(pick the sentences that answer a question).
+
+A rule-based splitter: statute and report text is full of abbreviations ("No.", "Pasal 6 ayat
+(1)"), initials and numbered lists whose full stops end nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(\s+)")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+_LIST_NUMBER_DIGITS = 2
+""""2." numbers a list item; "1979." ends a sentence."""
+_ABBREVIATIONS = frozenset(
+    "no nr dr mr mrs ms prof st art fig vol pp p para e.g i.e cf ir drs jl kab kec etc al".split()
+)
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``: cut after . ! ? before a capital, digit or opening bracket,
+    except after abbreviations, initials and list numbers ("No.", "H.", "12.")."""
+    sentences: list[str] = []
+    cursor = 0
+    for match in _SENTENCE_END.finditer(text):
+        following = text[match.end():match.end() + 1]
+        if not following or not (following.isupper() or following.isdigit() or following in "(“\"‘["):
+            continue
+        token = _TOKEN_BEFORE.search(text, cursor, match.start() + 1)
+        word = token.group(1).rstrip(".!?…").lstrip("(\"“") if token else ""
+        if len(word) <= 1 or (word.isdigit() and len(word) <= _LIST_NUMBER_DIGITS) or word.casefold() in _ABBREVIATIONS:
+            continue
+        sentences.append(text[cursor:match.start(1)])
+        cursor = match.end()
+    sentences.append(text[cursor:])
+    return [sentence.strip() for sentence in sentences if sentence.strip()]
