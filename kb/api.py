@@ -50,6 +50,23 @@ class KnowledgeBase:
             glossary=self.glossary,
         )
 
+    def lexical_index(self):
+        """The BM25 index over the committed chunks (rebuilt when they change)."""
+        versions, fingerprint = self.store.registry.committed_state()
+        return self.lexical_cache.get(self.store, versions, fingerprint)
+
+    def ask(self, question: str):
+        """A grounded answer with citations, or a refusal when the documents do not hold one."""
+        from kb.answering import AnswerSettings, ExtractiveAnswerer
+
+        settings = AnswerSettings(
+            retrieve=self.settings.answer_retrieve,
+            read=self.settings.answer_read,
+            max_sentences=self.settings.answer_max_sentences,
+            min_confidence=self.settings.answer_min_confidence,
+        )
+        return ExtractiveAnswerer(self, settings).answer(question)
+
     def documents(self) -> list[DocumentRecord]:
         return self.store.registry.all()
 

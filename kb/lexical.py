@@ -253,6 +253,16 @@ class LexicalIndex:
         scores = self._bm25.get_scores_from_ids(token_ids, weight_mask=mask)
         return [(self.chunk_ids[position], float(scores[position])) for position in _best_positions(scores, k)]
 
+    def inverse_document_frequency(self, token: str) -> float:
+        """How rare a token is among the chunks (BM25's idf); an unknown token is as rare as can be."""
+        count = len(self.chunk_ids)
+        if self._bm25 is None:
+            return 0.0
+        token_id = self._bm25.vocab_dict.get(token)
+        pointers = self._bm25.scores["indptr"]
+        frequency = 0 if token_id is None else int(pointers[token_id + 1] - pointers[token_id])
+        return float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
+
     def _token_ids(self, query: str) -> list[int]:
         vocabulary = self._bm25.vocab_dict
         tokens = query_tokens(query, self.query_languages, drop_stopwords=self.drop_stopwords)

@@ -45,6 +45,9 @@ class SearchHit:
     section: str | None = None
     lang: str | None = None
     position: int | None = None
+    status: str | None = None
+    """The document's status when known: in force, repealed or superseded."""
+    repealed_by: str | None = None
     retrievers: dict[str, dict[str, float]] = field(default_factory=dict)
     """Which retrievers found the hit, with rank and score: {"dense": {"rank": 1, "score": 0.83}}."""
 
@@ -79,6 +82,8 @@ def hit_from_chunk(chunk_id: str, text: str, metadata: dict[str, Any], score: fl
         section=metadata.get("section"),
         lang=metadata.get("lang"),
         position=metadata.get("position"),
+        status=metadata.get("status"),
+        repealed_by=metadata.get("repealed_by"),
     )
 
 

@@ -104,6 +104,16 @@ class Settings(BaseSettings):
         description="Languages (ISO 639-1) the language detector chooses from; `ms` results are reported as `id`.",
     )
     search_k: int = Field(default=10, ge=1, description="Hits returned by `kb search` when `-k` is not given.")
+    answer_retrieve: int = Field(default=8, ge=1, description="Passages retrieved to answer a question.")
+    answer_read: int = Field(
+        default=4, ge=1, description="Top passages whose sentences are scored against the question by the default answerer."
+    )
+    answer_max_sentences: int = Field(default=3, ge=1, description="Sentences quoted in a default answer at most.")
+    answer_min_confidence: float = Field(
+        default=0.80,
+        description="Below this score of the best sentence the default answerer says the documents do not hold "
+        "the answer (calibrated in docs/benchmarks.md).",
+    )
     retriever: Literal["hybrid", "dense", "lexical"] = Field(
         default="hybrid",
         description="How passages are found: `hybrid` fuses dense (multilingual embeddings) and lexical (BM25) "

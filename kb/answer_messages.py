@@ -1,0 +1,59 @@
+"""The fixed text of answers, in the question's language (Bahasa Indonesia or English).
+
+Evidence is quoted in its own language; these messages frame it, say when its language
+differs from the question's, and explain a refusal.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "id": {
+        "intro": "Menurut dokumen:",
+        "quoted_in": "Kutipan berikut dalam bahasa {language}, bahasa dokumen aslinya.",
+        "refusal": (
+            "Maaf, dokumen dalam basis pengetahuan ini tidak memuat jawaban untuk pertanyaan tersebut. "
+            "Basis pengetahuan ini mencakup dokumen IOM, Global Compact for Migration (GCM), Rencana Aksi "
+            "Nasional GCM Indonesia, dan peraturan tentang pekerja migran Indonesia. Coba sebutkan nama "
+            "dokumen, pasal, program, atau tempat yang Anda maksud."
+        ),
+        "repealed": "dokumen ini sudah dicabut{by}; jangan dianggap sebagai hukum yang berlaku",
+        "superseded": "dokumen ini sudah digantikan{by}",
+        "by": " oleh {what}",
+        "en": "Inggris",
+        "id": "Indonesia",
+    },
+    "en": {
+        "intro": "According to the documents:",
+        "quoted_in": "The passages below are quoted in {language}, the language of the original document.",
+        "refusal": (
+            "Sorry, the documents in this knowledge base do not answer that question. It covers IOM "
+            "documents, the Global Compact for Migration (GCM), Indonesia's National Action Plan for the GCM "
+            "and Indonesian law on migrant workers. Try naming the document, article, programme or place you "
+            "mean."
+        ),
+        "repealed": "this document has been repealed{by}; do not treat it as law in force",
+        "superseded": "this document has been superseded{by}",
+        "by": " by {what}",
+        "en": "English",
+        "id": "Indonesian",
+    },
+}
+
+
+def message(question_language: str, key: str, **values: str) -> str:
+    """A message in the question's language (Indonesian when it is neither)."""
+    table = MESSAGES.get(question_language, MESSAGES["id"])
+    return table[key].format(**values)
+
+
+def status_note(language: str, status: str | None, replaced_by: str | None) -> str | None:
+    """"repealed by UU 18/2017" in the question's language, or None for a document in force."""
+    if status not in ("repealed", "superseded"):
+        return None
+    by = message(language, "by", what=replaced_by) if replaced_by else ""
+    return message(language, status, by=by)
+
+
+def language_name(question_language: str, evidence_language: str) -> str:
+    table = MESSAGES.get(question_language, MESSAGES["id"])
+    return table.get(evidence_language, evidence_language)

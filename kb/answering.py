@@ -1,0 +1,261 @@
+"""The default answerer: grounded by construction, no language model.
+
+It answers with sentences taken from the retrieved passages, each followed by the citation
+of its passage, so every claim is a quotation the reader can check. Sentences are chosen by how
+well they answer the question (the embedder's similarity between question and sentence, and how
+many of the question's rarer words they contain), not merely by how well their passage matched.
+When the best evidence is weak, or a name or number the question depends on appears in none of
+the passages, it refuses in the question's language instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kb.answer_messages import language_name, message, status_note
+from kb.language import detect_language
+from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
+from kb.search import SearchHit
+from kb.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+QUESTION_LANGUAGES = ("id", "en", "ms")
+DEFAULT_LANGUAGE = "id"
+"""Most public users write in Indonesian; a question too short to tell is answered in it."""
+MIN_SENTENCE_WORDS = 4
+MAX_SENTENCE_WORDS = 90
+LEXICAL_WEIGHT = 0.25
+"""How much the share of the question's (idf-weighted) words found in a sentence adds to its
+embedding similarity, which on its own favours fluent but off-topic sentences."""
+RANK_PRIOR = 0.02
+"""A small preference for sentences from higher-ranked passages, to break near ties."""
+STATUS_PENALTY = 0.05
+"""A sentence from a repealed or superseded document must clearly beat one from a document in force."""
+FOLLOW_UP_SHARE = 0.9
+"""Further sentences join the answer when they score at least this share of the best one."""
+_ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|\d[\w/.-]*|(?<![.!?]\s)(?<!^)[A-Z][a-z]{2,})\b")
+_WORD = re.compile(r"[^\W_]+")
+_ANCHOR_PREFIX = 5
+
+
+@dataclass
+class Citation:
+    """A source of the answer, in the `kb ask --json` shape (DESIGN.md) plus what the app shows."""
+
+    n: int
+    doc_id: str
+    source: str
+    path: str
+    title: str
+    page: int | None
+    text: str
+    chunk_id: str
+    section: str | None = None
+    lang: str | None = None
+    highlights: list[str] = field(default_factory=list)
+    """The sentences of ``text`` the answer quotes."""
+    status: str | None = None
+    note: str | None = None
+    """In the question's language: e.g. that the document has been repealed, and by what."""
+
+
+@dataclass
+class Answer:
+    answer: str
+    answered: bool
+    citations: list[Citation]
+    language: str
+    confidence: float
+    question: str
+    """The question actually answered (a follow-up rewritten to stand alone)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ScoredSentence:
+    text: str
+    hit_index: int
+    score: float
+
+
+@dataclass
+class AnswerSettings:
+    """Knobs of the default answerer (from the `answer_*` settings)."""
+
+    retrieve: int = 8
+    read: int = 4
+    max_sentences: int = 3
+    min_confidence: float = 0.80
+
+
+class ExtractiveAnswerer:
+    """Answers from the knowledge base's own sentences, with citations."""
+
+    def __init__(self, knowledge_base: "KnowledgeBase", settings: AnswerSettings | None = None):
+        self.knowledge_base = knowledge_base
+        self.settings = settings or AnswerSettings()
+
+    def answer(self, question: str) -> Answer:
+        question = " ".join(question.split())
+        language = question_language(question)
+        hits = prefer_in_force(self.knowledge_base.search(question, self.settings.retrieve))
+        if not hits:
+            return refusal(question, language)
+        scored = self.score_sentences(question, hits[: self.settings.read])
+        if not scored:
+            return refusal(question, language)
+        best = scored[0]
+        if best.score < self.settings.min_confidence or not anchors_found(question, hits):
+            return refusal(question, language, confidence=best.score)
+        chosen = [s for s in scored if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
+        return compose(question, language, hits, chosen, best.score)
+
+    def score_sentences(self, question: str, hits: list[SearchHit]) -> list[ScoredSentence]:
+        """Every usable sentence of the hits, best first."""
+        candidates = [
+            (sentence, index)
+            for index, hit in enumerate(hits)
+            for sentence in candidate_sentences(hit.text)
+        ]
+        if not candidates:
+            return []
+        embeddings = self.knowledge_base.embeddings
+        question_vector = embeddings.embed_queries([question])[0]
+        vectors = embeddings.embed_passages([sentence for sentence, _ in candidates])
+        similarities = vectors @ question_vector
+        weights = self.word_weights(question)
+        scored = []
+        for (sentence, index), similarity in zip(candidates, similarities):
+            hit = hits[index]
+            score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, sentence, hit.lang or UNSTEMMED)
+            score += RANK_PRIOR / (index + 1)
+            if _status(hit) in ("repealed", "superseded"):
+                score -= STATUS_PENALTY
+            scored.append(ScoredSentence(sentence, index, score))
+        return sorted(scored, key=lambda item: -item.score)
+
+    def word_weights(self, question: str) -> list[tuple[frozenset[str], float]]:
+        """Each content word of the question as its set of forms (stems in both languages,
+        surface form, glossary translation), weighted by its rarity among the chunks."""
+        index = self.knowledge_base.lexical_index()
+        groups = question_word_forms(question, self.knowledge_base.glossary)
+        return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
+
+
+def question_language(question: str) -> str:
+    language = detect_language(question, QUESTION_LANGUAGES)
+    return language if language in ("id", "en") else DEFAULT_LANGUAGE
+
+
+def prefer_in_force(hits: list[SearchHit]) -> list[SearchHit]:
+    """Hits from documents in force before those from repealed or superseded ones, order kept otherwise."""
+    return sorted(hits, key=lambda hit: _status(hit) in ("repealed", "superseded"))
+
+
+def _status(hit: SearchHit) -> str | None:
+    return hit.status
+
+
+def candidate_sentences(text: str) -> list[str]:
+    """Sentences worth quoting: lines and sentences of readable length, not headings or menus."""
+    sentences = []
+    for line in text.splitlines():
+        for sentence in split_sentences(line):
+            words = sentence.split()
+            if MIN_SENTENCE_WORDS <= len(words) and not _shouting(sentence):
+                sentences.append(" ".join(words[:MAX_SENTENCE_WORDS]) + (" …" if len(words) > MAX_SENTENCE_WORDS else ""))
+    return sentences
+
+
+def _shouting(text: str) -> bool:
+    """Titles and headings in capitals ("UNDANG-UNDANG ... TENTANG ...") name a text; they answer nothing."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+
+
+def question_word_forms(question: str, glossary) -> list[frozenset[str]]:
+    from kb.glossary import expand_query
+
+    stopwords = STOPWORDS["id"] | STOPWORDS["en"]
+    words = [word for word in _WORD.findall(question.lower()) if word not in stopwords]
+    groups = []
+    for word in words:
+        forms = set(tokenize(word, "id", drop_stopwords=False)) | set(tokenize(word, "en", drop_stopwords=False))
+        forms.add(word)
+        if glossary:
+            translation = expand_query(word, glossary)[len(word) :].split()
+            for other in translation:
+                forms |= set(tokenize(other, "en", drop_stopwords=True)) | set(tokenize(other, "id", drop_stopwords=True))
+        groups.append(frozenset(form for form in forms if form))
+    return [group for group in groups if group]
+
+
+def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, language: str) -> float:
+    """The idf-weighted share of the question's words that the sentence contains."""
+    total = sum(weight for _, weight in weights)
+    if total <= 0:
+        return 0.0
+    tokens = set(tokenize(sentence, language, drop_stopwords=False)) | set(_WORD.findall(sentence.lower()))
+    return sum(weight for forms, weight in weights if forms & tokens) / total
+
+
+def anchors_found(question: str, hits: list[SearchHit]) -> bool:
+    """Names and numbers the question turns on ("Taiwan", "2019", "BPJS") must appear in the
+    evidence (a shared 5-letter prefix suffices: "Singapura" / "Singapore")."""
+    anchors = {match.lower() for match in _ANCHOR.findall(question)}
+    if not anchors:
+        return True
+    evidence = set(_WORD.findall(" ".join(hit.text + " " + hit.title for hit in hits).lower()))
+    prefixes = {word[:_ANCHOR_PREFIX] for word in evidence}
+    for anchor in anchors:
+        words = _WORD.findall(anchor)
+        if not all(word in evidence or word[:_ANCHOR_PREFIX] in prefixes for word in words):
+            return False
+    return True
+
+
+def refusal(question: str, language: str, confidence: float = 0.0) -> Answer:
+    return Answer(message(language, "refusal"), False, [], language, confidence, question)
+
+
+def compose(question: str, language: str, hits: list[SearchHit], chosen: list[ScoredSentence], confidence: float) -> Answer:
+    """Sentences in the order of their passages' rank, each followed by its citation [n]."""
+    citations: dict[int, Citation] = {}
+    for sentence in sorted(chosen, key=lambda item: item.hit_index):
+        hit = hits[sentence.hit_index]
+        if sentence.hit_index not in citations:
+            status = _status(hit)
+            citations[sentence.hit_index] = Citation(
+                n=len(citations) + 1,
+                doc_id=hit.doc_id,
+                source=hit.source,
+                path=hit.path,
+                title=hit.title,
+                page=hit.page,
+                text=hit.text,
+                chunk_id=hit.chunk_id,
+                section=hit.section,
+                lang=hit.lang,
+                status=status,
+                note=status_note(language, status, hit.repealed_by),
+            )
+        citations[sentence.hit_index].highlights.append(sentence.text)
+    parts = [message(language, "intro")]
+    evidence_languages = {c.lang for c in citations.values() if c.lang in ("id", "en")} - {language}
+    if evidence_languages:
+        names = ", ".join(language_name(language, code) for code in sorted(evidence_languages))
+        parts.append(message(language, "quoted_in", language=names))
+    for sentence in sorted(chosen, key=lambda item: item.hit_index):
+        citation = citations[sentence.hit_index]
+        note = f" ({citation.note})" if citation.note else ""
+        parts.append(f"{sentence.text} [{citation.n}]{note}")
+    ordered = sorted(citations.values(), key=lambda citation: citation.n)
+    return Answer(" ".join(parts), True, ordered, language, confidence, question)
