@@ -249,6 +249,41 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
         click.echo("   " + " ".join(hit.text.split())[:300])
 
 
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (answer, answered, citations).")
+@click.option("--batch", "batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='A JSON-lines file of {"id", "question"}; prints one answer object (with its "id") per line, in order.')
+def ask(question: str | None, as_json: bool, batch: Path | None) -> None:
+    """Answer QUESTION from the documents, citing each sentence [n]; says so when the documents do not hold the answer.
+
+    The answer is in the question's language (Bahasa Indonesia or English); quoted evidence stays in
+    the language of its document.
+    """
+    if (question is None) == (batch is None):
+        raise click.UsageError("give either QUESTION or --batch FILE")
+    knowledge_base = _knowledge_base()
+    if batch is not None:
+        for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                item_id, text = item["id"], item["question"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                _fail(f'{batch}:{line_number}: expected a JSON object with "id" and "question"')
+            click.echo(json.dumps({"id": item_id, **knowledge_base.ask(text).to_dict()}, ensure_ascii=False))
+        return
+    answer = knowledge_base.ask(question)
+    if as_json:
+        _print_json(answer.to_dict())
+        return
+    click.echo(answer.answer)
+    for citation in answer.citations:
+        where = f", p. {citation.page}" if citation.page else (f", {citation.section}" if citation.section else "")
+        click.echo(f"  [{citation.n}] {citation.title} ({citation.source}{where})")
+
+
 @main.command(name="eval")
 @click.argument("question_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="QA.jsonl")
 @click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True,

@@ -39,7 +39,10 @@ STATUS_PENALTY = 0.05
 """A sentence from a repealed or superseded document must clearly beat one from a document in force."""
 FOLLOW_UP_SHARE = 0.9
 """Further sentences join the answer when they score at least this share of the best one."""
-_ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|\d[\w/.-]*|(?<![.!?]\s)(?<!^)[A-Z][a-z]{2,})\b")
+_ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|\d{3,}[\w/.-]*|(?<![.!?]\s)(?<!^)[A-Z][a-z]{2,})\b")
+"""Acronyms (BPJS, PP 59/2021), numbers of three digits or more (years, statute numbers) and
+capitalised names not opening a sentence. Short numbers are left out: "24 jam" is written
+"twenty-four hours" in an English document."""
 _WORD = re.compile(r"[^\W_]+")
 _ANCHOR_PREFIX = 5
 

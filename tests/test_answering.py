@@ -1,0 +1,122 @@
+"""The default answerer on a real knowledge base: grounded sentences, citations, refusal, status."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ingest.pipeline import Ingestor
+
+ARTICLE = """Lokakarya GCM di Makassar
+
+IOM bersama Kementerian Luar Negeri mengadakan lokakarya tentang Global Compact for Migration di Makassar pada 12 Juni.
+
+Rencana Aksi Nasional untuk GCM telah disusun bersama semua pemangku kepentingan dan saat ini sedang menunggu pengesahan melalui Peraturan Presiden.
+
+Peserta lokakarya berasal dari pemerintah daerah, masyarakat sipil, asosiasi migran, akademisi, dan media.
+"""
+
+GUIDE = """# Seafarer guide
+
+## Working hours
+
+Migrant crew on merchant ships may work at most fourteen hours in any twenty-four hour period and must rest at least ten hours.
+
+## Contracts
+
+Every seafarer signs a sea employment agreement before boarding, and the harbour master approves it.
+"""
+
+OLD_LAW = """UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 3 TAHUN 2001 TENTANG PENEMPATAN NELAYAN
+
+Pasal 1 Usia minimum nelayan migran adalah delapan belas tahun pada saat pendaftaran.
+"""
+
+NEW_LAW = """UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 4 TAHUN 2020 TENTANG PELINDUNGAN NELAYAN
+
+Pasal 1 Usia minimum nelayan migran adalah delapan belas tahun pada saat pendaftaran.
+
+Pasal 2 Pada saat Undang-Undang ini mulai berlaku, Undang-Undang Nomor 3 Tahun 2001 tentang Penempatan Nelayan dicabut dan dinyatakan tidak berlaku.
+"""
+
+
+@pytest.fixture(scope="module")
+def answering_kb(tmp_path_factory):
+    """Built once for the module: answering only reads the knowledge base."""
+    from kb.api import KnowledgeBase
+    from kb.settings import Settings
+
+    tmp_path = tmp_path_factory.mktemp("answering")
+    knowledge_base = KnowledgeBase(Settings(home=tmp_path / "kb-home", embed_batch_size=16))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "lokakarya.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "seafarers.md").write_text(GUIDE, encoding="utf-8")
+    (folder / "uu_3_2001.txt").write_text(OLD_LAW, encoding="utf-8")
+    (folder / "uu_4_2020.txt").write_text(NEW_LAW, encoding="utf-8")
+    Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest([str(folder)])
+    return knowledge_base
+
+
+def markers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_answer_quotes_the_passage_and_cites_it(answering_kb):
+    answer = answering_kb.ask("Apa status Rencana Aksi Nasional GCM?")
+    assert answer.answered and answer.language == "id"
+    assert "Peraturan Presiden" in answer.answer
+    assert markers(answer.answer) == {c.n for c in answer.citations}
+    assert answer.citations[0].source == "lokakarya.txt"
+    for citation in answer.citations:
+        assert citation.highlights and all(sentence in citation.text for sentence in citation.highlights)
+        assert all(sentence in answer.answer for sentence in citation.highlights)
+
+
+def test_crossed_language_answer_says_the_quote_is_in_the_documents_language(answering_kb):
+    answer = answering_kb.ask("Berapa jam kerja maksimal awak kapal niaga migran dalam 24 jam?")
+    assert answer.answered and answer.language == "id"
+    assert "fourteen hours" in answer.answer
+    assert "bahasa Inggris" in answer.answer
+    assert answer.citations[0].source == "seafarers.md"
+
+
+def test_question_the_documents_cannot_answer_is_refused_in_its_language(answering_kb):
+    english = answering_kb.ask("What is the minimum wage for migrant workers in Taiwan?")
+    assert not english.answered and english.citations == []
+    assert "do not answer" in english.answer
+    indonesian = answering_kb.ask("Berapa upah minimum pekerja migran di Taiwan?")
+    assert not indonesian.answered and "tidak memuat jawaban" in indonesian.answer
+
+
+def test_repealed_law_is_never_presented_as_current(answering_kb):
+    answer = answering_kb.ask("Berapa usia minimum nelayan migran?")
+    assert answer.answered
+    assert answer.citations[0].source == "uu_4_2020.txt"
+    for citation in answer.citations:
+        if citation.source == "uu_3_2001.txt":
+            assert citation.status == "repealed" and "UU 4/2020" in citation.note
+            assert "dicabut" in answer.answer
+
+
+def test_kb_ask_json_and_batch(answering_kb, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    monkeypatch.setenv("KB_HOME", str(answering_kb.settings.home))
+    result = CliRunner().invoke(main, ["ask", "Sejak kapan lokakarya GCM di Makassar diadakan?", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload) >= {"answer", "answered", "citations"}
+    assert {"n", "doc_id", "source", "path", "title", "page", "text"} <= set(payload["citations"][0])
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(json.dumps({"id": "a", "question": "Who approves the sea employment agreement?"}) + "\n"
+                     + json.dumps({"id": "b", "question": "Berapa kurs rupiah hari ini terhadap yen?"}) + "\n")
+    result = CliRunner().invoke(main, ["ask", "--batch", str(batch), "--json"])
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert lines[0]["answered"] and "harbour master" in lines[0]["answer"]
+    assert not lines[1]["answered"]
