@@ -29,6 +29,7 @@ from kb.settings import Settings  # noqa: E402
 
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.jsonl"
+RETRIEVERS = ("dense", "hybrid")
 
 
 def measure(size: int, files: list[str], workdir: Path) -> dict:
@@ -39,43 +40,37 @@ def measure(size: int, files: list[str], workdir: Path) -> dict:
     texts = [chunk.text for chunk in knowledge_base.store.iter_chunks()]
     tokens = [knowledge_base.embeddings.count_tokens(text) for text in texts]
     questions = load_questions(QUESTIONS)
-    cache: dict[str, list] = {}
+    row = {"size": size, "chunks": len(texts), "mean_tokens": statistics.mean(tokens), "ingest_s": ingest_s}
+    for retriever in RETRIEVERS:
+        cache: dict[str, list] = {}
 
-    def search(text: str):
-        if text not in cache:
-            cache[text] = knowledge_base.search(text, 10)
-        return cache[text]
+        def search(text: str, retriever: str = retriever, cache: dict = cache):
+            if text not in cache:
+                cache[text] = knowledge_base.search(text, 10, retriever=retriever)
+            return cache[text]
 
-    document = evaluate(questions, search, level="document")["overall"]
-    passage = evaluate(questions, search, level="passage")["overall"]
-    return {
-        "size": size,
-        "chunks": len(texts),
-        "mean_tokens": statistics.mean(tokens),
-        "ingest_s": ingest_s,
-        "failed": len(report.failed),
-        "document": document,
-        "passage": passage,
-    }
+        row[retriever] = {level: evaluate(questions, search, level=level)["overall"] for level in ("document", "passage")}
+    return row
 
 
 def render(rows: list[dict], file_count: int) -> str:
     lines = [
         "## Chunk size",
         "",
-        f"Dense retrieval (default embedder) on {file_count} files of `../shared/corpus`, evaluated on "
-        "`tests/data/questions.jsonl` (50 answerable questions: Indonesian, English, crossed). Passage level: "
-        "the hit must come from the gold document and hold the evidence span.",
+        f"Default embedder, {file_count} files of `../shared/corpus`, evaluated on `tests/data/questions.jsonl` "
+        "(50 answerable questions: Indonesian, English, crossed). Passage level: the hit must come from the gold "
+        "document and hold the evidence span.",
         "",
-        "| max tokens | chunks | mean tokens | ingest s | doc R@5 | doc MRR@10 | passage R@1 | passage R@5 | passage MRR@10 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| max tokens | chunks | mean tokens | ingest s | retriever | doc R@5 | doc MRR@10 | passage R@1 | passage R@5 | passage MRR@10 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        d, p = row["document"], row["passage"]
-        lines.append(
-            f"| {row['size']} | {row['chunks']} | {row['mean_tokens']:.0f} | {row['ingest_s']:.0f} | "
-            f"{d['recall@5']:.3f} | {d['mrr@10']:.3f} | {p['recall@1']:.3f} | {p['recall@5']:.3f} | {p['mrr@10']:.3f} |"
-        )
+        for retriever in RETRIEVERS:
+            d, p = row[retriever]["document"], row[retriever]["passage"]
+            lines.append(
+                f"| {row['size']} | {row['chunks']} | {row['mean_tokens']:.0f} | {row['ingest_s']:.0f} | {retriever} | "
+                f"{d['recall@5']:.3f} | {d['mrr@10']:.3f} | {p['recall@1']:.3f} | {p['recall@5']:.3f} | {p['mrr@10']:.3f} |"
+            )
     lines += ["", "Reproduce with `.venv/bin/python benchmarks/chunk_size.py` (about 5 minutes per size)."]
     return "\n".join(lines)
 
@@ -93,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         for size in args.sizes:
             row = measure(size, files, Path(workdir))
-            print(f"size {size}: {row['chunks']} chunks, passage R@5 {row['passage']['recall@5']:.3f}", flush=True)
+            print(f"size {size}: {row['chunks']} chunks, hybrid passage R@5 {row['hybrid']['passage']['recall@5']:.3f}", flush=True)
             rows.append(row)
     section = render(rows, len(files))
     print(section)
