@@ -25,6 +25,18 @@ def _print_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _batch_items(path: Path, field: str):
+    """(id, text) of each line of a JSON-lines batch file; a malformed line stops with its number."""
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            yield item["id"], item[field]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            _fail(f'{path}:{line_number}: expected a JSON object with "id" and "{field}"')
+
+
 def _knowledge_base():
     from kb.api import KnowledgeBase
 
@@ -226,14 +238,7 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
         file_types=list(file_types),
     )
     if batch is not None:
-        for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                item_id, text = item["id"], item["query"]
-            except (json.JSONDecodeError, KeyError, TypeError):
-                _fail(f'{batch}:{line_number}: expected a JSON object with "id" and "query"')
+        for item_id, text in _batch_items(batch, "query"):
             hits = knowledge_base.search(text, k, filters, retriever=retriever)
             click.echo(json.dumps({"id": item_id, "hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False))
         return
@@ -264,14 +269,7 @@ def ask(question: str | None, as_json: bool, batch: Path | None) -> None:
         raise click.UsageError("give either QUESTION or --batch FILE")
     knowledge_base = _knowledge_base()
     if batch is not None:
-        for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                item_id, text = item["id"], item["question"]
-            except (json.JSONDecodeError, KeyError, TypeError):
-                _fail(f'{batch}:{line_number}: expected a JSON object with "id" and "question"')
+        for item_id, text in _batch_items(batch, "question"):
             click.echo(json.dumps({"id": item_id, **knowledge_base.ask(text).to_dict()}, ensure_ascii=False))
         return
     answer = knowledge_base.ask(question)
