@@ -7,7 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 export KB_HOME ?= $(CURDIR)/.kb
 
-.PHONY: install run test sample bench clean
+.PHONY: install system-packages run test sample bench clean
+
+# Debian packages for OCR (Tesseract with Indonesian and English data, poppler); without root or
+# apt-get the script says what to install and OCR stays off.
+system-packages:
+	@sh scripts/system-packages.sh
 
 # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -17,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: system-packages $(VENV)/.installed
 
 # Ingest the bundled sample documents when the knowledge base is empty.
 sample: install

@@ -12,6 +12,7 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ingest.ocr import OcrPageRead
 from ingest.report import FileResult
 
 
@@ -29,6 +30,7 @@ class TerminalProgress:
         )
         self._files = None
         self._chunks = None
+        self._ocr = None
 
     def __enter__(self) -> "TerminalProgress":
         self._progress.__enter__()
@@ -51,7 +53,15 @@ class TerminalProgress:
         if self._chunks is not None:
             self._progress.advance(self._chunks, count)
 
+    def ocr_page_read(self, event: OcrPageRead) -> None:
+        if self._ocr is None:
+            self._ocr = self._progress.add_task("  OCR pages", total=event.total)
+        self._progress.update(self._ocr, completed=event.done)
+
     def file_finished(self, result: FileResult) -> None:
+        if self._ocr is not None:
+            self._progress.remove_task(self._ocr)
+            self._ocr = None
         if self._files is not None:
             self._progress.advance(self._files)
         if self._chunks is not None:
@@ -81,6 +91,10 @@ class LineProgress:
     def chunks_stored(self, location: str, count: int) -> None:
         self._stored += count
         print(f"    chunks {self._stored}/{self._planned}", file=sys.stderr, flush=True)
+
+    def ocr_page_read(self, event: OcrPageRead) -> None:
+        outcome = f"failed ({event.failure})" if event.failure else f"read in {event.seconds:.1f} s"
+        print(f"    OCR page {event.page} ({event.done}/{event.total}) {outcome}", file=sys.stderr, flush=True)
 
     def file_finished(self, result: FileResult) -> None:
         detail = f": {result.detail}" if result.detail else ""

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 
-from kb.embeddings import KBEmbeddings, get_embeddings
-from kb.settings import Settings
+from ingest.pipeline import SilentProgress  # noqa: E402
+from kb.embeddings import KBEmbeddings, get_embeddings  # noqa: E402
+from kb.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
     from ingest.report import FileResult, IngestReport
@@ -127,7 +128,7 @@ def log(stage: str, message: str) -> None:
 # -- stage: the project pipeline -------------------------------------------------------------
 
 
-class StderrProgress:
+class StderrProgress(SilentProgress):
     """Progress of the project pipeline, one stderr line per finished file."""
 
     def __init__(self, stage: str):
@@ -139,9 +140,6 @@ class StderrProgress:
 
     def file_started(self, location: str, index: int, total: int) -> None:
         self.total = total
-
-    def chunks_planned(self, location: str, total: int) -> None:
-        pass
 
     def chunks_stored(self, location: str, count: int) -> None:
         self.chunks += count

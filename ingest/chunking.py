@@ -108,6 +108,7 @@ def chunk_document(
             page=draft.page,
             page_label=draft.page_label,
             heading=draft.heading,
+            ocr=draft.ocr,
         )
         for position, draft in enumerate(drafts)
     ]
@@ -167,6 +168,7 @@ class _Part:
     text: str
     page: int | None = None
     page_label: str | None = None
+    ocr: bool = False
 
 
 @dataclass
@@ -202,7 +204,7 @@ def _groups(doc: LoadedDocument) -> list[_Group]:
     section is a group of its own: loaders cut Markdown, HTML and DOCX at their headings."""
     groups: list[_Group] = []
     for section in doc.sections:
-        part = _Part(section.text, section.page, section.page_label)
+        part = _Part(section.text, section.page, section.page_label, section.ocr)
         continues_flow = doc.file_type == "pdf" and groups and groups[-1].heading == section.heading
         if continues_flow:
             groups[-1].parts.append(part)
@@ -359,6 +361,7 @@ class _Unit:
     """Repeated from the previous chunk (``overlap_tokens``)."""
     opens_split: bool = False
     """First piece of a paragraph, clause or line too long for one chunk."""
+    ocr: bool = False
 
 
 def _units(segment: _Segment, budget: _TokenBudget, statute: bool) -> list[_Unit]:
@@ -377,6 +380,7 @@ def _units(segment: _Segment, budget: _TokenBudget, statute: bool) -> list[_Unit
                     page=part.page,
                     page_label=part.page_label,
                     opens_split=piece.opens_split,
+                    ocr=part.ocr,
                 )
             )
         previous_text = part.text
@@ -617,7 +621,7 @@ def _overlap_seed(
             cost = budget.cost(sentence)
             if spent + cost + budget.separator_cost > allowance:
                 return seed
-            seed.insert(0, _Unit(sentence, " ", cost, unit.page, unit.page_label, overlap=True))
+            seed.insert(0, _Unit(sentence, " ", cost, unit.page, unit.page_label, overlap=True, ocr=unit.ocr))
             spent += cost + budget.separator_cost
     return seed
 
@@ -674,6 +678,10 @@ class _Draft:
     @property
     def page_label(self) -> str | None:
         return self.units[0].page_label
+
+    @property
+    def ocr(self) -> bool:
+        return any(unit.ocr for unit in self.units)
 
 
 @dataclass

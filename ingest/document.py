@@ -26,6 +26,8 @@ class Section:
     """The page label printed in the PDF, where it differs from the physical page number."""
     heading: str | None = None
     """The heading (Markdown/HTML section, statute chapter) this text sits under, if any."""
+    ocr: bool = False
+    """The text was read from the page's picture by OCR, not taken from the file's text layer."""
 
 
 @dataclass
@@ -60,3 +62,5 @@ class ChunkDraft:
     """Start page when the chunk crosses pages."""
     page_label: str | None = None
     heading: str | None = None
+    ocr: bool = False
+    """Some of the text was read by OCR (it may contain misread characters)."""

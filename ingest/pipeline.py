@@ -21,6 +21,7 @@ from ingest.errors import IngestError, UnsupportedFileType
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, load_url
 from ingest.loaders.titles import first_heading_like_line
 from ingest.metadata import combine, detect_metadata, read_sidecar
+from ingest.ocr import OcrOptions, OcrPageRead, using_ocr_options
 from ingest.report import FileResult, IngestReport
 from kb.documents import (
     apply_repeals,
@@ -61,6 +62,8 @@ class IngestProgress(Protocol):
 
     def file_finished(self, result: FileResult) -> None: ...
 
+    def ocr_page_read(self, event: OcrPageRead) -> None: ...
+
 
 class SilentProgress:
     def file_started(self, location: str, index: int, total: int) -> None:
@@ -73,6 +76,9 @@ class SilentProgress:
         pass
 
     def file_finished(self, result: FileResult) -> None:
+        pass
+
+    def ocr_page_read(self, event: OcrPageRead) -> None:
         pass
 
 
@@ -94,7 +100,8 @@ class Ingestor:
     def ingest(self, locations: list[str], *, meta: dict[str, str] | None = None, prune: bool = False) -> IngestReport:
         """Ingest every location; with ``prune``, also remove documents whose files under them are gone."""
         report = IngestReport()
-        with self.store.writing():
+        ocr = OcrOptions.from_settings(self.settings, on_page=self._ocr_page_read)
+        with self.store.writing(), using_ocr_options(ocr):
             self.store.ensure_embedder(self.embeddings.identity)
             collect_garbage(self.store)
             discovered = discover(locations)
@@ -161,6 +168,9 @@ class Ingestor:
             return FileResult(url, "unchanged", doc_id=existing.doc_id)
         return self._store(document, sha256, existing, {}, meta, copy_from=None)
 
+    def _ocr_page_read(self, event: OcrPageRead) -> None:
+        self.progress.ocr_page_read(event)
+
     @staticmethod
     def _read(location: str, load) -> LoadedDocument:
         """Run a loader; a library failing on a malformed file is that file's failure, not the run's."""
@@ -192,7 +202,7 @@ class Ingestor:
             raise IngestError(location, "no text left after cleaning")
         languages = tuple(self.settings.languages)
         chunk_languages = [detect_language(draft.text, languages) for draft in drafts]
-        metadata = combine(detect_metadata(document), sidecar, meta)
+        metadata = combine({**detect_metadata(document), **_ocr_report(loaded)}, sidecar, meta)
         title = metadata.pop("title", None) or _title_after_cleaning(loaded, document) or readable_name(document.source)
         doc_lang = metadata.pop("lang", None) or dominant_language(chunk_languages, [len(d.text) for d in drafts])
         doc_id = doc_id_for(location)
@@ -288,7 +298,14 @@ def _chunk_metadata(shared: dict[str, str], draft: ChunkDraft, language: str) ->
         metadata["page_label"] = draft.page_label
     if draft.heading:
         metadata["section"] = draft.heading
+    if draft.ocr:
+        metadata["ocr"] = True
     return metadata
+
+
+def _ocr_report(loaded: LoadedDocument) -> dict[str, str]:
+    """What the PDF loader says about OCR (pages read, failed, skipped), kept on the record."""
+    return {key: value for key, value in loaded.metadata.items() if key.startswith("ocr_") or key == "unreadable_pages"}
 
 
 def readable_name(source: str) -> str:

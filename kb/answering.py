@@ -66,6 +66,8 @@ class Citation:
     status: str | None = None
     note: str | None = None
     """In the question's language: e.g. that the document has been repealed, and by what."""
+    ocr: bool = False
+    """The passage was read from a scanned page by OCR."""
 
 
 @dataclass
@@ -249,6 +251,7 @@ def compose(question: str, language: str, hits: list[SearchHit], chosen: list[Sc
                 lang=hit.lang,
                 status=status,
                 note=status_note(language, status, hit.repealed_by),
+                ocr=hit.ocr,
             )
         citations[sentence.hit_index].highlights.append(sentence.text)
     parts = [message(language, "intro")]

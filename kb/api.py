@@ -6,12 +6,14 @@ model, and a search loads the model once per process and reuses it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 
 from kb.embeddings import KBEmbeddings, get_embeddings
 from kb.registry import DocumentRecord
 from kb.lexical import LexicalIndexCache
 from kb.glossary import BUNDLED_GLOSSARY, Glossary, load_glossary
+from kb.rerank import CrossEncoderReranker
 from kb.search import HybridOptions, SearchFilters, SearchHit, dense_search, hybrid_search, lexical_search
 from kb.settings import Settings
 from kb.store import KnowledgeStore
@@ -41,6 +43,13 @@ class KnowledgeBase:
             return None
         return load_glossary(self.settings.glossary_file or BUNDLED_GLOSSARY)
 
+    @cached_property
+    def reranker(self) -> CrossEncoderReranker | None:
+        """The cross-encoder of ``reranker_model``, loaded on first search; None when reranking is off."""
+        if not self.settings.reranker_model:
+            return None
+        return CrossEncoderReranker(self.settings.reranker_model)
+
     def hybrid_options(self) -> HybridOptions:
         return HybridOptions(
             candidates=self.settings.fusion_candidates,
@@ -56,16 +65,46 @@ class KnowledgeBase:
         return self.lexical_cache.get(self.store, versions, fingerprint)
 
     def ask(self, question: str):
-        """A grounded answer with citations, or a refusal when the documents do not hold one."""
-        from kb.answering import AnswerSettings, ExtractiveAnswerer
+        """A grounded answer with citations, or a refusal when the documents do not hold one.
 
-        settings = AnswerSettings(
+        Written by the language model of ``llm_backend`` when one is set, else quoted from the
+        documents by the default answerer (which the model path falls back to, never crashing).
+        """
+        if self.settings.llm_backend != "none":
+            return self.llm_answerer.answer(question)
+        from kb.answering import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(self, self.answer_settings()).answer(question)
+
+    def ask_stream(self, question: str) -> Iterator:
+        """Pieces of the answer's text as they are written, then the final Answer.
+
+        The final Answer is what to show: the pieces are a preview that it may replace (the
+        default answer when the model fails). Without a model the whole answer is one piece.
+        """
+        if self.settings.llm_backend != "none":
+            yield from self.llm_answerer.stream(question)
+            return
+        answer = self.ask(question)
+        yield answer.answer
+        yield answer
+
+    def answer_settings(self):
+        from kb.answering import AnswerSettings
+
+        return AnswerSettings(
             retrieve=self.settings.answer_retrieve,
             read=self.settings.answer_read,
             max_sentences=self.settings.answer_max_sentences,
             min_confidence=self.settings.answer_min_confidence,
         )
-        return ExtractiveAnswerer(self, settings).answer(question)
+
+    @cached_property
+    def llm_answerer(self):
+        """The LLM answerer, built once so its model (loaded in process, or its HTTP client) is reused."""
+        from kb.llm import LLMAnswerer
+
+        return LLMAnswerer(self, self.answer_settings())
 
     def documents(self) -> list[DocumentRecord]:
         return self.store.registry.all()
@@ -76,8 +115,21 @@ class KnowledgeBase:
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, *, retriever: str | None = None
     ) -> list[SearchHit]:
-        """The best chunks for ``query``, best first, by the configured retriever (or ``retriever``)."""
+        """The best chunks for ``query``, best first: the retriever's ranking, reranked when a reranker is set.
+
+        The reranker sees ``rerank_candidates`` hits (at least ``k``) so it can lift a passage the
+        retriever ranked below ``k``.
+        """
         k = k or self.settings.search_k
+        if self.reranker is None:
+            return self.retrieve(query, k, filters, retriever=retriever)
+        candidates = self.retrieve(query, max(k, self.settings.rerank_candidates), filters, retriever=retriever)
+        return self.reranker.rerank(query, candidates, k)
+
+    def retrieve(
+        self, query: str, k: int, filters: SearchFilters | None = None, *, retriever: str | None = None
+    ) -> list[SearchHit]:
+        """The retriever's own ranking (configured, or ``retriever``), never reranked."""
         mode = retriever or self.settings.retriever
         if mode == "lexical":
             return lexical_search(self.store, self.lexical_cache, query, k, filters, glossary=self.glossary)

@@ -48,6 +48,8 @@ class SearchHit:
     status: str | None = None
     """The document's status when known: in force, repealed or superseded."""
     repealed_by: str | None = None
+    ocr: bool = False
+    """The text was read from a scanned page by OCR (it may hold misread characters)."""
     retrievers: dict[str, dict[str, float]] = field(default_factory=dict)
     """Which retrievers found the hit, with rank and score: {"dense": {"rank": 1, "score": 0.83}}."""
 
@@ -84,6 +86,7 @@ def hit_from_chunk(chunk_id: str, text: str, metadata: dict[str, Any], score: fl
         position=metadata.get("position"),
         status=metadata.get("status"),
         repealed_by=metadata.get("repealed_by"),
+        ocr=bool(metadata.get("ocr", False)),
     )
 
 

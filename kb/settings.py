@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -89,6 +89,42 @@ class Settings(BaseSettings):
     url_max_mb: float = Field(
         default=10.0, gt=0, description="Web pages larger than this many megabytes are refused."
     )
+    ocr_enabled: bool = Field(
+        default=True,
+        description="Read PDF pages that have no usable text layer (scans) with Tesseract OCR, when it is "
+        "installed (`scripts/system-packages.sh`). Off, or without Tesseract, a PDF with no text at all fails.",
+    )
+    ocr_languages: str = Field(
+        default="ind+eng",
+        pattern=r"^[a-z_]+(\+[a-z_]+)*$",
+        description="Tesseract languages for OCR, joined by `+` (`ind` Indonesian, `eng` English); each needs "
+        "its Debian package `tesseract-ocr-<code>`.",
+    )
+    ocr_dpi: int = Field(
+        default=200,
+        ge=100,
+        le=600,
+        description="Resolution pages are rendered at for OCR. 200 read our test scans (8 to 12 point text) as "
+        "well as 300 and is about a quarter faster; raise it for scans of very small print.",
+    )
+    ocr_page_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds allowed to render and read one page; a page over it is listed in the document's "
+        "`ocr_failed_pages` and the rest of the file is kept. A page takes about 2 s of one core at 200 dpi, several "
+        "times that on a busy machine.",
+    )
+    ocr_max_pages: int = Field(
+        default=500,
+        ge=1,
+        description="Most pages OCRed in one file; further pages needing OCR are listed in `ocr_skipped_pages`. "
+        "At about 1 page/s on 2 idle cores, 500 pages take some 8 minutes.",
+    )
+    ocr_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Pages OCRed at once, each by its own Tesseract process (one core each).",
+    )
     keep_file_copies: bool = Field(
         default=True,
         description="Keep a copy of each ingested file under `files_dir`, so that source links keep "
@@ -113,6 +149,49 @@ class Settings(BaseSettings):
         default=0.80,
         description="Below this score of the best sentence the default answerer says the documents do not hold "
         "the answer (calibrated in docs/benchmarks.md).",
+    )
+    llm_backend: Literal["none", "openai", "ollama", "llamacpp"] = Field(
+        default="none",
+        description="Who writes answers: `none` (the default answerer quotes the documents, no model), `openai` "
+        "(any OpenAI-compatible server: vLLM, llama.cpp server, LM Studio, OpenAI), `ollama`, or `llamacpp` (a GGUF "
+        "file run in this process). A model keeps the default answerer's refusals, must cite its sources, and gives "
+        "way to the default answer when it is down, slow or cites nothing. See docs/llm.md.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="Server of the `openai` or `ollama` backend: for `openai` the API root with `/v1` "
+        "(e.g. http://127.0.0.1:8080/v1; unset means OpenAI's own API), for `ollama` the server "
+        "(unset: http://127.0.0.1:11434).",
+    )
+    llm_model: str | None = Field(
+        default=None,
+        description="Model name the server knows: the served name in vLLM, the tag in Ollama "
+        "(e.g. `qwen2.5:7b-instruct`), the model identifier in LM Studio. Needed for `ollama`, vLLM, LM Studio and "
+        "OpenAI; llama.cpp's server answers with the model it has loaded.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key sent to the `openai` backend (or as a bearer token to an `ollama` server behind a "
+        "proxy). Never printed or logged; local servers need none.",
+    )
+    llm_model_path: Path | None = Field(
+        default=None,
+        description="The GGUF file the `llamacpp` backend loads into this process (needs llama-cpp-python).",
+    )
+    llm_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds to wait for the model's first token, and then for each next one; past it the "
+        "default answer is given, with a note saying why.",
+    )
+    llm_max_tokens: int = Field(
+        default=512, ge=1, description="Longest answer the model may write, in its tokens."
+    )
+    llm_temperature: float = Field(
+        default=0.1,
+        ge=0,
+        le=2,
+        description="Sampling temperature of the model; low keeps answers close to the sources.",
     )
     retriever: Literal["hybrid", "dense", "lexical"] = Field(
         default="hybrid",
@@ -140,6 +219,18 @@ class Settings(BaseSettings):
     )
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in hybrid fusion.")
     lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the lexical (BM25) ranking in hybrid fusion.")
+    reranker_model: str | None = Field(
+        default=None,
+        description="A sentence-transformers CrossEncoder (model name available offline, or a local folder) that "
+        "rescores the best hits of the retriever. It reads question and passage together, so it ranks better than "
+        "the retrievers, at the cost of one model pass per candidate. Unset: no reranking (no model ships with kb).",
+    )
+    rerank_candidates: int = Field(
+        default=30,
+        ge=1,
+        description="How many of the retriever's best hits the reranker rescores (at least `k` are always "
+        "rescored); more finds answers ranked lower, at the cost of slower searches. Ignored without `reranker_model`.",
+    )
 
     @property
     def resolved_files_dir(self) -> Path:

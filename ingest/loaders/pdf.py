@@ -9,6 +9,13 @@ Pages with no text (blank separators, full-page images) produce no section rathe
 empty one, since an empty section can only become an empty chunk; ``pages`` still counts
 them and each section keeps its physical page number. A file in which no page has text is
 refused: it is a scan, and indexing it would silently add a document nobody can find.
+
+Pages whose text layer is missing or unusable (``ingest.ocr.text_layer`` has the measured
+rule) are read by OCR when Tesseract is installed and ``ocr_enabled`` is on; their sections
+are marked ``ocr``. What OCR could not do is reported in the document's metadata, as page
+lists: ``ocr_pages`` (read by OCR), ``ocr_failed_pages`` (timed out or failed: the other
+pages are kept) and ``ocr_skipped_pages`` (over ``ocr_max_pages``, or OCR unavailable while
+other pages had text). A file with no text at all still fails, now saying how to enable OCR.
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ from ingest.errors import IngestError
 from ingest.loaders.common import EMPTY_FILE, short_reason
 from ingest.loaders.sections import normalize_block
 from ingest.loaders.titles import collapse_whitespace, first_heading_like_line, meaningful_title
+from ingest.ocr import current_ocr_options, needs_ocr
+from ingest.ocr.pages import OCR_TURNED_OFF, PagesOcr, TextLayer, ocr_where_needed
 
 PASSWORD_REQUIRED = "encrypted PDF: a password is required"
-NO_TEXT_LAYER = "no text layer (scanned PDF?): OCR is not available"
+NO_TEXT_LAYER = "no text layer (scanned PDF?)"
 
 _HEADER_SEARCH_BYTES = 1024
 _TRAILER_SEARCH_BYTES = 2048
@@ -45,27 +54,31 @@ def load_pdf_bytes(data: bytes, path: str, source: str) -> LoadedDocument:
         raise IngestError(path, _unreadable(short_reason(error))) from None
 
     labels = _page_labels(reader, len(pages))
+    layers = [_text_layer(number, page) for number, page in enumerate(pages, start=1)]
+    ocr = ocr_where_needed(data, layers, current_ocr_options(), path=path)
+
     sections: list[Section] = []
-    failed_pages: list[int] = []
-    for number, page in enumerate(pages, start=1):
-        try:
-            text = normalize_block(page.extract_text() or "")
-        except Exception:  # one damaged content stream should not cost the other pages
-            failed_pages.append(number)
-            continue
+    read_by_ocr: list[int] = []
+    for layer in layers:
+        text, by_ocr = ocr.text_of(layer)
+        text = normalize_block(text) if by_ocr else text
         if not any(ch.isalpha() for ch in text):
             continue
-        label = labels[number - 1] if labels else None
-        sections.append(Section(text=text, page=number, page_label=label if label != str(number) else None))
+        if by_ocr:
+            read_by_ocr.append(layer.page)
+        label = labels[layer.page - 1] if labels else None
+        sections.append(
+            Section(text=text, page=layer.page, page_label=label if label != str(layer.page) else None, ocr=by_ocr)
+        )
 
+    failed_pages = [layer.page for layer in layers if layer.text is None and layer.page not in read_by_ocr]
     if not sections:
-        if pages and len(failed_pages) == len(pages):
-            raise IngestError(path, _unreadable("text extraction failed on every page"))
-        raise IngestError(path, NO_TEXT_LAYER)
+        raise IngestError(path, _no_text_reason(len(pages), len(failed_pages), ocr))
 
     metadata = _document_metadata(reader)
     if failed_pages:
         metadata["unreadable_pages"] = ", ".join(str(number) for number in failed_pages)
+    metadata.update(ocr.report(read_by_ocr))
     return LoadedDocument(
         path=path,
         source=source,
@@ -75,6 +88,36 @@ def load_pdf_bytes(data: bytes, path: str, source: str) -> LoadedDocument:
         pages=len(pages),
         metadata=metadata,
     )
+
+
+def _text_layer(number: int, page) -> TextLayer:
+    try:
+        text = normalize_block(page.extract_text() or "")
+    except Exception:  # one damaged content stream should not cost the other pages
+        return TextLayer(number, None, wants_ocr=True)
+    return TextLayer(number, text, wants_ocr=needs_ocr(text, lambda: _shows_picture(page)))
+
+
+def _shows_picture(page) -> bool:
+    try:
+        return len(page.images) > 0
+    except Exception:  # an unreadable resource may well be the scan itself
+        return True
+
+
+def _no_text_reason(page_count: int, failed_count: int, ocr: PagesOcr) -> str:
+    if page_count == 0:
+        return _unreadable("it has no pages")
+    if failed_count == page_count and not ocr.readings:
+        return _unreadable("text extraction failed on every page")
+    if ocr.unavailable == OCR_TURNED_OFF:
+        return f"{NO_TEXT_LAYER}: {OCR_TURNED_OFF}"
+    if ocr.unavailable:
+        return f"{NO_TEXT_LAYER}: OCR is not available — {ocr.unavailable}"
+    if ocr.failed and len(ocr.failed) == len(ocr.readings):
+        return f"{NO_TEXT_LAYER}: OCR failed on every page ({ocr.failed[0].failure})"
+    count = len(ocr.readings)
+    return f"{NO_TEXT_LAYER}: OCR found no text on {'its page' if count == 1 else f'its {count} pages'}"
 
 
 def _unreadable(reason: str) -> str:
