@@ -15,11 +15,13 @@ system-packages:
 	@sh scripts/system-packages.sh
 
 # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
+# llama-cpp-python (the `llm` extra, for the LLM tests) compiles from source: a few minutes, once;
+# GGML_NATIVE=OFF builds for any x86-64 rather than for this exact CPU.
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[test]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install --quiet -e '.[test]'
 	touch $@
 
 install: system-packages $(VENV)/.installed
