@@ -61,7 +61,7 @@ class KnowledgeBase:
 
     def lexical_index(self):
         """The BM25 index over the committed chunks (rebuilt when they change)."""
-        versions, fingerprint = self.store.registry.committed_state()
+        versions, fingerprint, _ = self.store.registry.committed_state()
         return self.lexical_cache.get(self.store, versions, fingerprint)
 
     def ask(self, question: str):

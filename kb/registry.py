@@ -34,6 +34,8 @@ class CommittedState(NamedTuple):
 
     versions: list[str]
     fingerprint: str
+    chunks: int | None = None
+    """How many chunks the committed versions hold (None for records written before this was kept)."""
 
 
 @dataclass
@@ -106,9 +108,12 @@ class Registry:
         """The committed versions, and a fingerprint that also changes when metadata changes
         (a title edited with `kb set` keeps the version but changes what the lexical index holds)."""
         result = self._collection.get(where={"kind": "document"}, include=["metadatas"])
-        versions = [meta["version"] for meta in result["metadatas"]]
-        revisions = sorted(f"{meta['version']}:{meta.get('revision', '')}" for meta in result["metadatas"])
-        return CommittedState(versions, hashlib.sha256("\n".join(revisions).encode()).hexdigest())
+        metadatas = result["metadatas"]
+        versions = [meta["version"] for meta in metadatas]
+        revisions = sorted(f"{meta['version']}:{meta.get('revision', '')}" for meta in metadatas)
+        counts = [meta.get("chunks") for meta in metadatas]
+        chunks = None if None in counts else sum(counts)
+        return CommittedState(versions, hashlib.sha256("\n".join(revisions).encode()).hexdigest(), chunks)
 
     def find_by_sha256(self, sha256: str) -> DocumentRecord | None:
         result = self._collection.get(
@@ -137,6 +142,7 @@ class Registry:
                     "sha256": record.sha256,
                     "version": record.version,
                     "revision": uuid.uuid4().hex,
+                    "chunks": len(record.chunk_ids),
                 }
             ],
         )

@@ -15,6 +15,7 @@ from kb.embeddings import KBEmbeddings
 from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import Glossary, expand_query
 from kb.lexical import LexicalIndexCache
+from kb.registry import CommittedState
 from kb.store import KnowledgeStore
 
 
@@ -57,16 +58,31 @@ class SearchHit:
         return asdict(self)
 
 
-def chunk_where(versions: list[str], filters: SearchFilters | None) -> dict[str, Any]:
-    """The Chroma filter for committed chunks matching ``filters``."""
-    clauses: list[dict[str, Any]] = [{"version": {"$in": versions}}]
+def chunk_where(versions: list[str] | None, filters: SearchFilters | None) -> dict[str, Any] | None:
+    """The Chroma filter for committed chunks matching ``filters``; ``versions=None`` when every
+    stored chunk is committed, so that no version filter is needed."""
+    clauses: list[dict[str, Any]] = [{"version": {"$in": versions}}] if versions is not None else []
     if filters:
         for key, values in (("doc_id", filters.doc_ids), ("lang", filters.languages), ("file_type", filters.file_types)):
             if values:
                 clauses.append({key: {"$in": list(values)}})
         if filters.excluded_languages:
             clauses.append({"lang": {"$nin": list(filters.excluded_languages)}})
+    if not clauses:
+        return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def version_restriction(store: KnowledgeStore, state: CommittedState) -> list[str] | None:
+    """The versions to restrict a dense search to, or None when the store holds only committed chunks.
+
+    Filtering on a list of versions makes each Chroma query several times slower (36 ms against
+    6 ms at 10,000 chunks). Chunks are written before their record and deleted after it, so when
+    the store holds exactly as many chunks as the committed records count, none is uncommitted.
+    """
+    if state.chunks is not None and store.count_chunks() == state.chunks:
+        return None
+    return state.versions
 
 
 def hit_from_chunk(chunk_id: str, text: str, metadata: dict[str, Any], score: float) -> SearchHit:
@@ -96,15 +112,13 @@ def dense_search(
     query: str,
     k: int,
     filters: SearchFilters | None = None,
-    *,
-    versions: list[str] | None = None,
 ) -> list[SearchHit]:
     """The k chunks closest to the query; score is cosine similarity (higher is better)."""
-    versions = store.registry.committed_versions() if versions is None else versions
-    if not versions or k <= 0:
+    state = store.registry.committed_state()
+    if not state.versions or k <= 0:
         return []
     vector = embeddings.embed_queries([query])[0]
-    hits = nearest_chunks(store, vector, k, chunk_where(versions, filters))
+    hits = nearest_chunks(store, vector, k, chunk_where(version_restriction(store, state), filters))
     for rank, hit in enumerate(hits, start=1):
         hit.retrievers["dense"] = {"rank": rank, "score": hit.score}
     return hits
@@ -132,7 +146,7 @@ def lexical_search(
     glossary: Glossary | None = None,
 ) -> list[SearchHit]:
     """The k best BM25 matches (query expanded with the glossary when given); score is the BM25 score."""
-    versions, fingerprint = store.registry.committed_state()
+    versions, fingerprint, _ = store.registry.committed_state()
     if not versions or k <= 0:
         return []
     ranking = lexical_cache.get(store, versions, fingerprint).search(_lexical_query(query, glossary), k, filters)
@@ -144,6 +158,10 @@ def lexical_search(
         hit.retrievers["lexical"] = {"rank": rank, "score": score}
         result.append(hit)
     return result
+
+
+POOL_FACTOR = 10
+"""How much deeper the one unfiltered dense query goes than each language ranking needs."""
 
 
 @dataclass
@@ -174,16 +192,17 @@ def hybrid_search(
     dense ranking of its language and in the lexical ranking.
     """
     options = options or HybridOptions()
-    versions, fingerprint = store.registry.committed_state()
+    state = store.registry.committed_state()
+    versions, fingerprint = state.versions, state.fingerprint
     if not versions or k <= 0:
         return []
+    restriction = version_restriction(store, state)
     depth = max(k, options.candidates)
     vector = embeddings.embed_queries([query])[0]
     rankings: dict[str, list[tuple[str, float]]] = {}
     weights: dict[str, float] = {}
     found: dict[str, SearchHit] = {}
-    for group, group_filters in language_groups(options.dense_languages, filters):
-        hits = nearest_chunks(store, vector, depth, chunk_where(versions, group_filters))
+    for group, hits in dense_rankings_by_language(store, vector, depth, restriction, filters, options).items():
         rankings[f"dense:{group}"] = [(hit.chunk_id, hit.score) for hit in hits]
         weights[f"dense:{group}"] = options.dense_weight
         found.update((hit.chunk_id, hit) for hit in hits)
@@ -199,6 +218,33 @@ def hybrid_search(
         hit.retrievers = _retriever_report(found_by)
         result.append(hit)
     return result
+
+
+def dense_rankings_by_language(
+    store: KnowledgeStore,
+    vector,
+    depth: int,
+    restriction: list[str] | None,
+    filters: SearchFilters | None,
+    options: HybridOptions,
+) -> dict[str, list[SearchHit]]:
+    """The nearest chunks of each language group, ``depth`` per group.
+
+    Chroma's metadata filters are slow (17 ms a filtered query against 3 ms unfiltered at 10,000
+    chunks), so without filters one unfiltered query ``POOL_FACTOR`` times deeper is split by
+    language here; with filters (or uncommitted chunks present) each group is its own query.
+    """
+    groups = language_groups(options.dense_languages, filters)
+    if filters is None and restriction is None and len(groups) > 1:
+        pool = nearest_chunks(store, vector, depth * POOL_FACTOR, None)
+        listed = set(options.dense_languages)
+        split: dict[str, list[SearchHit]] = {group: [] for group, _ in groups}
+        for hit in pool:
+            group = hit.lang if hit.lang in listed else "other"
+            if len(split[group]) < depth:
+                split[group].append(hit)
+        return split
+    return {group: nearest_chunks(store, vector, depth, chunk_where(restriction, group_filters)) for group, group_filters in groups}
 
 
 def language_groups(
