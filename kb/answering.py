@@ -14,7 +14,6 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 
 from kb.answer_messages import language_name, message, status_note
 from kb.language import detect_language
@@ -231,28 +230,32 @@ def refusal(question: str, language: str, confidence: float = 0.0) -> Answer:
     return Answer(message(language, "refusal"), False, [], language, confidence, question)
 
 
+def citation_of(hit: SearchHit, n: int, language: str) -> Citation:
+    """The citation [n] of a retrieved passage, its status note in the question's language."""
+    return Citation(
+        n=n,
+        doc_id=hit.doc_id,
+        source=hit.source,
+        path=hit.path,
+        title=hit.title,
+        page=hit.page,
+        text=hit.text,
+        chunk_id=hit.chunk_id,
+        section=hit.section,
+        lang=hit.lang,
+        status=hit.status,
+        note=status_note(language, hit.status, hit.repealed_by),
+        ocr=hit.ocr,
+    )
+
+
 def compose(question: str, language: str, hits: list[SearchHit], chosen: list[ScoredSentence], confidence: float) -> Answer:
     """Sentences in the order of their passages' rank, each followed by its citation [n]."""
     citations: dict[int, Citation] = {}
     for sentence in sorted(chosen, key=lambda item: item.hit_index):
         hit = hits[sentence.hit_index]
         if sentence.hit_index not in citations:
-            status = _status(hit)
-            citations[sentence.hit_index] = Citation(
-                n=len(citations) + 1,
-                doc_id=hit.doc_id,
-                source=hit.source,
-                path=hit.path,
-                title=hit.title,
-                page=hit.page,
-                text=hit.text,
-                chunk_id=hit.chunk_id,
-                section=hit.section,
-                lang=hit.lang,
-                status=status,
-                note=status_note(language, status, hit.repealed_by),
-                ocr=hit.ocr,
-            )
+            citations[sentence.hit_index] = citation_of(hit, len(citations) + 1, language)
         citations[sentence.hit_index].highlights.append(sentence.text)
     parts = [message(language, "intro")]
     evidence_languages = {c.lang for c in citations.values() if c.lang in ("id", "en")} - {language}

@@ -16,8 +16,8 @@ from contextlib import closing
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from kb.answer_messages import message, status_note
-from kb.answering import Answer, AnswerSettings, Citation, ExtractiveAnswerer, prefer_in_force
+from kb.answer_messages import message
+from kb.answering import Answer, AnswerSettings, ExtractiveAnswerer, citation_of, prefer_in_force
 from kb.llm.citations import CheckedAnswer, MarkerRewriter
 from kb.llm.messages import fallback_note
 from kb.llm.prompt import NOT_IN_DOCUMENTS, build_messages
@@ -178,23 +178,6 @@ def finalize(checked: CheckedAnswer, hits: list[SearchHit], default: Answer, bac
     ]
     return GeneratedAnswer(
         checked.text, True, citations, default.language, default.confidence, default.question, generator=backend
-    )
-
-
-def citation_of(hit: SearchHit, n: int, language: str) -> Citation:
-    return Citation(
-        n=n,
-        doc_id=hit.doc_id,
-        source=hit.source,
-        path=hit.path,
-        title=hit.title,
-        page=hit.page,
-        text=hit.text,
-        chunk_id=hit.chunk_id,
-        section=hit.section,
-        lang=hit.lang,
-        status=hit.status,
-        note=status_note(language, hit.status, hit.repealed_by),
     )
 
 
