@@ -69,3 +69,21 @@ Pasal 1 Nelayan luar negeri wajib mendaftar pada dinas tenaga kerja kabupaten se
 
 Pasal 2 Pendaftaran dilakukan paling lambat tiga puluh hari sebelum keberangkatan.
 """
+
+
+def build_knowledge_base(folder: Path, documents: dict[str, str]):
+    """A knowledge base in ``folder`` holding ``documents`` (file name -> text), ingested once.
+
+    For module-scoped fixtures of tests that only read the knowledge base.
+    """
+    from ingest.pipeline import Ingestor
+    from kb.api import KnowledgeBase
+    from kb.settings import Settings
+
+    knowledge_base = KnowledgeBase(Settings(home=folder / "kb-home", embed_batch_size=16))
+    docs = folder / "docs"
+    docs.mkdir()
+    for name, text in documents.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest([str(docs)])
+    return knowledge_base

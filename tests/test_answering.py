@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ingest.pipeline import Ingestor
+from factories import build_knowledge_base
 
 ARTICLE = """Lokakarya GCM di Makassar
 
@@ -45,19 +45,8 @@ Pasal 2 Pada saat Undang-Undang ini mulai berlaku, Undang-Undang Nomor 3 Tahun 2
 @pytest.fixture(scope="module")
 def answering_kb(tmp_path_factory):
     """Built once for the module: answering only reads the knowledge base."""
-    from kb.api import KnowledgeBase
-    from kb.settings import Settings
-
-    tmp_path = tmp_path_factory.mktemp("answering")
-    knowledge_base = KnowledgeBase(Settings(home=tmp_path / "kb-home", embed_batch_size=16))
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "lokakarya.txt").write_text(ARTICLE, encoding="utf-8")
-    (folder / "seafarers.md").write_text(GUIDE, encoding="utf-8")
-    (folder / "uu_3_2001.txt").write_text(OLD_LAW, encoding="utf-8")
-    (folder / "uu_4_2020.txt").write_text(NEW_LAW, encoding="utf-8")
-    Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest([str(folder)])
-    return knowledge_base
+    documents = {"lokakarya.txt": ARTICLE, "seafarers.md": GUIDE, "uu_3_2001.txt": OLD_LAW, "uu_4_2020.txt": NEW_LAW}
+    return build_knowledge_base(tmp_path_factory.mktemp("answering"), documents)
 
 
 def markers(text: str) -> set[int]:

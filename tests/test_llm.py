@@ -172,19 +172,14 @@ def test_prompt_asks_for_the_question_language():
 @pytest.fixture(scope="module")
 def llm_kb(tmp_path_factory):
     """A small knowledge base, built once; each test opens it with its own LLM settings."""
-    from ingest.pipeline import Ingestor
-    from kb.api import KnowledgeBase
-    from kb.settings import Settings
+    from factories import build_knowledge_base
 
-    tmp_path = tmp_path_factory.mktemp("llm")
-    knowledge_base = KnowledgeBase(Settings(home=tmp_path / "kb-home", embed_batch_size=16))
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "lokakarya.txt").write_text(ARTICLE, encoding="utf-8")
-    (folder / "seafarers.md").write_text(GUIDE, encoding="utf-8")
-    (folder / "hostile.txt").write_text(f"Catatan rapat tentang GCM.\n\n{INJECTION}\n", encoding="utf-8")
-    Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest([str(folder)])
-    return knowledge_base
+    documents = {
+        "lokakarya.txt": ARTICLE,
+        "seafarers.md": GUIDE,
+        "hostile.txt": f"Catatan rapat tentang GCM.\n\n{INJECTION}\n",
+    }
+    return build_knowledge_base(tmp_path_factory.mktemp("llm"), documents)
 
 
 def open_kb(base, **llm_settings):
