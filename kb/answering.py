@@ -36,6 +36,8 @@ RANK_PRIOR = 0.02
 """A small preference for sentences from higher-ranked passages, to break near ties."""
 STATUS_PENALTY = 0.05
 """A sentence from a repealed or superseded document must clearly beat one from a document in force."""
+CONTEXT_WORD_WEIGHT = 0.5
+"""How much a topic word carried over from the conversation counts against one of the user's own."""
 FOLLOW_UP_SHARE = 0.9
 """Further sentences join the answer when they score at least this share of the best one."""
 _ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|\d{3,}[\w/.-]*|(?<![.!?]\s)(?<!^)[A-Z][a-z]{2,})\b")
@@ -107,22 +109,29 @@ class ExtractiveAnswerer:
         self.knowledge_base = knowledge_base
         self.settings = settings or AnswerSettings()
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, language: str | None = None, context: str = "") -> Answer:
+        """The answer to ``question``, framed in ``language`` (else the question's own language).
+
+        ``context`` holds topic words a follow-up leans on (kb.conversation): they are searched
+        with the question and count, less, in choosing sentences, but the names and numbers the
+        answer must contain are only the user's own.
+        """
         question = " ".join(question.split())
-        language = question_language(question)
-        hits = prefer_in_force(self.knowledge_base.search(question, self.settings.retrieve))
+        query = f"{question} {context}".strip()
+        language = language or question_language(question)
+        hits = prefer_in_force(self.knowledge_base.search(query, self.settings.retrieve))
         if not hits:
-            return refusal(question, language)
-        scored = self.score_sentences(question, hits[: self.settings.read])
+            return refusal(query, language)
+        scored = self.score_sentences(question, hits[: self.settings.read], context)
         if not scored:
-            return refusal(question, language)
+            return refusal(query, language)
         best = scored[0]
         if best.score < self.settings.min_confidence or not anchors_found(question, hits):
-            return refusal(question, language, confidence=best.score)
+            return refusal(query, language, confidence=best.score)
         chosen = [s for s in scored if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
-        return compose(question, language, hits, chosen, best.score)
+        return compose(query, language, hits, chosen, best.score)
 
-    def score_sentences(self, question: str, hits: list[SearchHit]) -> list[ScoredSentence]:
+    def score_sentences(self, question: str, hits: list[SearchHit], context: str = "") -> list[ScoredSentence]:
         """Every usable sentence of the hits, best first."""
         candidates = [
             (sentence, index)
@@ -132,10 +141,12 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings
-        question_vector = embeddings.embed_queries([question])[0]
+        question_vector = embeddings.embed_queries([f"{question} {context}".strip()])[0]
         vectors = embeddings.embed_passages([sentence for sentence, _ in candidates])
         similarities = vectors @ question_vector
         weights = self.word_weights(question)
+        if context:
+            weights += [(forms, CONTEXT_WORD_WEIGHT * weight) for forms, weight in self.word_weights(context)]
         scored = []
         for (sentence, index), similarity in zip(candidates, similarities):
             hit = hits[index]

@@ -6,9 +6,10 @@ model, and a search loads the model once per process and reuses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
+from kb.conversation import Message, standalone_question
 from kb.embeddings import KBEmbeddings, get_embeddings
 from kb.registry import DocumentRecord
 from kb.lexical import LexicalIndexCache
@@ -64,28 +65,33 @@ class KnowledgeBase:
         versions, fingerprint, _ = self.store.registry.committed_state()
         return self.lexical_cache.get(self.store, versions, fingerprint)
 
-    def ask(self, question: str):
+    def ask(self, question: str, history: Sequence[Message] | None = None):
         """A grounded answer with citations, or a refusal when the documents do not hold one.
 
         Written by the language model of ``llm_backend`` when one is set, else quoted from the
         documents by the default answerer (which the model path falls back to, never crashing).
+        ``history`` is the conversation so far (chat messages); a follow-up question is made
+        standalone from it, and the answer's ``question`` says how.
         """
         if self.settings.llm_backend != "none":
-            return self.llm_answerer.answer(question)
+            return self.llm_answerer.answer(question, history=history)
         from kb.answering import ExtractiveAnswerer
 
-        return ExtractiveAnswerer(self, self.answer_settings()).answer(question)
+        standalone = standalone_question(question, history)
+        return ExtractiveAnswerer(self, self.answer_settings()).answer(
+            standalone.question, standalone.language, standalone.context
+        )
 
-    def ask_stream(self, question: str) -> Iterator:
+    def ask_stream(self, question: str, history: Sequence[Message] | None = None) -> Iterator:
         """Pieces of the answer's text as they are written, then the final Answer.
 
         The final Answer is what to show: the pieces are a preview that it may replace (the
         default answer when the model fails). Without a model the whole answer is one piece.
         """
         if self.settings.llm_backend != "none":
-            yield from self.llm_answerer.stream(question)
+            yield from self.llm_answerer.stream(question, history=history)
             return
-        answer = self.ask(question)
+        answer = self.ask(question, history)
         yield answer.answer
         yield answer
 

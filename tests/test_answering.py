@@ -109,3 +109,30 @@ def test_kb_ask_json_and_batch(answering_kb, tmp_path, monkeypatch):
     assert [line["id"] for line in lines] == ["a", "b"]
     assert lines[0]["answered"] and "harbour master" in lines[0]["answer"]
     assert not lines[1]["answered"]
+
+
+def test_follow_up_is_answered_from_the_conversation(answering_kb):
+    history = [
+        {"role": "user", "content": "Di kota mana lokakarya GCM diadakan?"},
+        {"role": "assistant", "content": "Menurut dokumen: ... di Makassar ... [1]"},
+    ]
+    alone = answering_kb.ask("Kapan tanggalnya?")
+    answer = answering_kb.ask("Kapan tanggalnya?", history)
+    assert answer.answered and "12 Juni" in answer.answer and answer.language == "id"
+    assert answer.question.startswith("Kapan tanggalnya?") and "lokakarya GCM" in answer.question
+    assert not (alone.answered and "12 Juni" in alone.answer), "the follow-up alone should not find the date"
+
+
+def test_kb_ask_history_option(answering_kb, monkeypatch):
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    monkeypatch.setenv("KB_HOME", str(answering_kb.settings.home))
+    result = CliRunner().invoke(
+        main, ["ask", "Kapan tanggalnya?", "--history", "Di kota mana lokakarya GCM diadakan?", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["answered"] and "12 Juni" in payload["answer"]
+    assert payload["question"].startswith("Kapan tanggalnya?") and "lokakarya" in payload["question"]

@@ -11,16 +11,18 @@ answer that cites nothing checkable is replaced by the default one. No failure o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from kb.answer_messages import message
 from kb.answering import Answer, AnswerSettings, ExtractiveAnswerer, citation_of, prefer_in_force
+from kb.conversation import Message, StandaloneQuestion, standalone_question, user_questions
 from kb.llm.citations import CheckedAnswer, MarkerRewriter
 from kb.llm.messages import fallback_note
 from kb.llm.prompt import NOT_IN_DOCUMENTS, build_messages
+from kb.llm.rewrite import rewrite_question
 from kb.llm.streaming import stream_with_timeout
 from kb.llm.thinking import ThinkingFilter
 from kb.search import SearchHit
@@ -79,24 +81,33 @@ class LLMAnswerer:
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
 
-    def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        on_text: Callable[[str], None] | None = None,
+        history: Sequence[Message] | None = None,
+    ) -> Answer:
         """The final answer; ``on_text`` receives each piece of text as the model writes it."""
-        for event in self.stream(question):
+        for event in self.stream(question, history=history):
             if isinstance(event, Answer):
                 return event
             if on_text:
                 on_text(event)
         raise AssertionError("the answer stream ended without an answer")  # stream() always ends with one
 
-    def stream(self, question: str) -> Iterator[StreamEvent]:
+    def stream(self, question: str, history: Sequence[Message] | None = None) -> Iterator[StreamEvent]:
         """Pieces of the model's text (markers already checked and renumbered), then the final Answer.
 
         The final Answer is what to show: it may differ from the pieces (the default answer when
         the model failed or cited nothing, a refusal when it found nothing in the sources).
+        A follow-up (``history`` holds the conversation) is first rewritten to stand alone.
         """
-        question = " ".join(question.split())
+        standalone = self.standalone(question, history)
+        question = standalone.text
         knowledge_base = SearchOnce(self.knowledge_base)
-        default = ExtractiveAnswerer(knowledge_base, self.answer_settings).answer(question)
+        default = ExtractiveAnswerer(knowledge_base, self.answer_settings).answer(
+            standalone.question, standalone.language, standalone.context
+        )
         if not default.answered:
             yield as_generated(default)
             return
@@ -125,6 +136,17 @@ class LLMAnswerer:
             yield fall_back(default, "timeout" if is_timeout(error) else "unavailable")
             return
         yield finalize(rewriter.result("".join(written)), hits, default, self.backend)
+
+    def standalone(self, question: str, history: Sequence[Message] | None) -> StandaloneQuestion:
+        """The follow-up rewritten by the model; the heuristic's form when the model cannot be built."""
+        if not user_questions(history):
+            return standalone_question(question, history)
+        try:
+            model = self.chat_model()
+        except Exception as error:
+            self._log_failure(error)
+            return standalone_question(question, history)
+        return rewrite_question(model, question, history, self.settings.llm_timeout_s)
 
     def _log_failure(self, error: BaseException) -> None:
         description = f"{type(error).__name__}: {error}"
