@@ -43,6 +43,26 @@ def _knowledge_base():
     return KnowledgeBase()
 
 
+def _writable_knowledge_base():
+    """The knowledge base, for a command that changes it: refused at once (before loading the
+    model or reading files) while another process's `kb serve` owns the embedded store."""
+    from kb.store import refuse_if_served
+
+    knowledge_base = _knowledge_base()
+    refuse_if_served(knowledge_base.settings)
+    return knowledge_base
+
+
+def _audit(settings, action: str, **details) -> None:
+    """One audit line for a change made from the command line, in the name of the OS user."""
+    from app.audit import AuditLog, os_user
+
+    try:
+        AuditLog.from_settings(settings).write(os_user(), action, via="cli", **details)
+    except OSError as error:
+        click.echo(f"kb: warning: could not write the audit log: {error}", err=True)
+
+
 class KBGroup(click.Group):
     """Turns the core's user-facing errors into one line and exit status 2, not a traceback."""
 
@@ -87,12 +107,16 @@ def ingest(locations: tuple[str, ...], as_json: bool, meta: tuple[str, ...], pru
         given = parse_meta_options(list(meta))
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--meta") from None
-    knowledge_base = _knowledge_base()
+    knowledge_base = _writable_knowledge_base()
     console = Console(stderr=True)
     with progress_for(console) as progress:
         report = Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings, progress).ingest(
             list(locations), meta=given, prune=prune
         )
+    summary = report.to_json()
+    _audit(knowledge_base.settings, "ingest", locations=list(locations), meta=given, prune=prune,
+           **{key: summary.get(key) for key in ("added", "updated", "unchanged", "chunks")},
+           failed=len(summary.get("failed") or []), removed=summary.get("removed") or [])
     if as_json:
         _print_json(report.to_json())
     else:
@@ -154,11 +178,12 @@ def remove(documents: tuple[str, ...], as_json: bool) -> None:
     """Remove documents and all their chunks. DOC is a doc_id, a path, or an unambiguous file name."""
     from kb.documents import remove_document
 
-    knowledge_base = _knowledge_base()
+    knowledge_base = _writable_knowledge_base()
     records = [knowledge_base.document(reference) for reference in documents]
     with knowledge_base.store.writing():
         for record in records:
             remove_document(knowledge_base.store, record)
+    _audit(knowledge_base.settings, "remove", documents=[{"doc_id": r.doc_id, "source": r.source} for r in records])
     if as_json:
         _print_json({"removed": [{"doc_id": r.doc_id, "source": r.source, "path": r.path, "chunks": r.chunks} for r in records]})
     else:
@@ -183,10 +208,11 @@ def set_fields(document: str, fields: tuple[str, ...], as_json: bool) -> None:
         changes = parse_meta_options(list(fields))
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="KEY=VALUE") from None
-    knowledge_base = _knowledge_base()
+    knowledge_base = _writable_knowledge_base()
     record = knowledge_base.document(document)
     with knowledge_base.store.writing():
         record = set_metadata(knowledge_base.store, record, changes)
+    _audit(knowledge_base.settings, "set", doc_id=record.doc_id, source=record.source, changes=changes)
     if as_json:
         _print_json(record.summary())
     else:
@@ -201,7 +227,7 @@ def reindex() -> None:
     """
     from kb.reindex import reindex as run_reindex
 
-    knowledge_base = _knowledge_base()
+    knowledge_base = _writable_knowledge_base()
     with knowledge_base.store.writing():
         total = run_reindex(
             knowledge_base.store,
@@ -209,6 +235,7 @@ def reindex() -> None:
             batch_size=knowledge_base.settings.embed_batch_size,
             on_progress=lambda done, all_: click.echo(f"  re-embedded {done}/{all_}", err=True),
         )
+    _audit(knowledge_base.settings, "reindex", chunks=total, embedder=knowledge_base.embeddings.identity.describe())
     click.echo(f"re-embedded {total} chunks with {knowledge_base.embeddings.identity.describe()}")
 
 
@@ -259,11 +286,15 @@ def search(query: str | None, k: int | None, as_json: bool, batch: Path | None,
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (answer, answered, citations).")
 @click.option("--batch", "batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='A JSON-lines file of {"id", "question"}; prints one answer object (with its "id") per line, in order.')
-def ask(question: str | None, as_json: bool, batch: Path | None) -> None:
+@click.option("--history", "earlier", multiple=True, metavar="QUESTION",
+              help="An earlier question of the conversation (repeat, oldest first): QUESTION is then read as "
+              "a follow-up, e.g. --history \"Di kota mana saja lokakarya GCM digelar?\" \"Kapan yang di Makassar?\".")
+def ask(question: str | None, as_json: bool, batch: Path | None, earlier: tuple[str, ...]) -> None:
     """Answer QUESTION from the documents, citing each sentence [n]; says so when the documents do not hold the answer.
 
     The answer is in the question's language (Bahasa Indonesia or English); quoted evidence stays in
-    the language of its document.
+    the language of its document. A follow-up ("Kapan yang di Makassar?") given with --history is
+    made standalone first; the JSON's "question" shows how.
     """
     if (question is None) == (batch is None):
         raise click.UsageError("give either QUESTION or --batch FILE")
@@ -272,7 +303,8 @@ def ask(question: str | None, as_json: bool, batch: Path | None) -> None:
         for item_id, text in _batch_items(batch, "question"):
             click.echo(json.dumps({"id": item_id, **knowledge_base.ask(text).to_dict()}, ensure_ascii=False))
         return
-    answer = knowledge_base.ask(question)
+    history = [{"role": "user", "content": text} for text in earlier]
+    answer = knowledge_base.ask(question, history)
     if as_json:
         _print_json(answer.to_dict())
         return
@@ -340,10 +372,128 @@ def _print_eval_tables(reports, unanswerable: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
 @click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Start the web app (public chat; staff console when credentials are configured)."""
-    from app.web import serve as run_server
+    """Start the web app (public chat; staff console when credentials are configured).
 
-    run_server(_knowledge_base(), host=host, port=port)
+    On an embedded store (no KB_CHROMA_URL) the server owns the store while it runs: changes
+    from other processes (kb ingest, remove, set, reindex) are refused; use the staff console.
+    """
+    from app.auth import staff_users
+    from app.serve_lock import hold_serve_lock
+
+    knowledge_base = _knowledge_base()
+    staff_users(knowledge_base.settings)  # a plain password in the settings stops the server here
+    with hold_serve_lock(knowledge_base.settings):
+        from app.web import serve as run_server
+
+        run_server(knowledge_base, host=host, port=port)
+
+
+@main.group()
+def feedback() -> None:
+    """Readers' ratings of answers: export them for review, list them, delete old ones.
+
+    Kept in KB_FEEDBACK_URL (a database several app replicas share) or KB_HOME/feedback.sqlite3.
+    """
+
+
+def _feedback_store():
+    from app.feedback import FeedbackStore
+    from kb.settings import Settings
+
+    settings = Settings()
+    return settings, FeedbackStore.from_settings(settings)
+
+
+@feedback.command(name="export")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the CSV to this file instead of standard output.")
+def feedback_export(output: Path | None) -> None:
+    """Write all feedback as CSV (question, answer, citations, rating, comment), oldest first.
+
+    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+    """
+    settings, store = _feedback_store()
+    if output is None:
+        rows = store.export_csv(sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            rows = store.export_csv(handle)
+        click.echo(f"wrote {rows} feedback rows to {output}", err=True)
+    _audit(settings, "feedback_export", rows=rows, output=str(output) if output else "stdout")
+
+
+@feedback.command(name="purge")
+@click.option("--older-than-days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Delete feedback older than this many days (default: KB_FEEDBACK_RETENTION_DAYS).")
+@click.option("--all", "everything", is_flag=True, help="Delete every feedback row.")
+def feedback_purge(older_than_days: float | None, everything: bool) -> None:
+    """Delete old feedback (readers' questions are personal data); prints how many rows went."""
+    if everything and older_than_days is not None:
+        raise click.UsageError("give either --all or --older-than-days, not both")
+    settings, store = _feedback_store()
+    if everything:
+        removed = store.purge_all()
+    elif older_than_days is None and settings.feedback_retention_days == 0:
+        click.echo("KB_FEEDBACK_RETENTION_DAYS is 0 (keep forever): nothing removed; use --older-than-days or --all")
+        return
+    else:
+        removed = store.purge(older_than_days)
+    days = "all" if everything else (older_than_days or settings.feedback_retention_days)
+    _audit(settings, "feedback_purge", removed=removed, older_than_days=days)
+    click.echo(f"removed {removed} feedback rows")
+
+
+@feedback.command(name="list")
+@click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True, help="Newest rows shown at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def feedback_list(limit: int, as_json: bool) -> None:
+    """Show feedback, newest first."""
+    _, store = _feedback_store()
+    rows = store.list(limit)
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} feedback rows")
+    for column in ("id", "time", "rating", "question", "comment"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["id"]), row["time"], f"{row['rating']:+d}", row["question"], row["comment"])
+    Console().print(table)
+
+
+@main.group()
+def staff() -> None:
+    """Staff console accounts."""
+
+
+@staff.command(name="hash-password")
+@click.option("--user", default="admin", show_default=True, help="The user name to print in the configuration lines.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def staff_hash_password(user: str, password_stdin: bool) -> None:
+    """Make the password hash of a staff account (the password itself is never stored).
+
+    Prompts twice with hidden input, then prints the hash (first line) and how to configure it,
+    as an environment variable or in kb.toml. Several accounts: one JSON object / table with a
+    line for each.
+    """
+    from app.auth import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    try:
+        encoded = hash_password(password)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(encoded)
+    click.echo("\n# as an environment variable:")
+    click.echo(f"export KB_STAFF_USERS='{json.dumps({user: encoded})}'")
+    click.echo("\n# or in kb.toml:")
+    click.echo(f"[staff_users]\n{json.dumps(user)} = {json.dumps(encoded)}")
 
 
 if __name__ == "__main__":

@@ -231,6 +231,60 @@ class Settings(BaseSettings):
         description="How many of the retriever's best hits the reranker rescores (at least `k` are always "
         "rescored); more finds answers ranked lower, at the cost of slower searches. Ignored without `reranker_model`.",
     )
+    feedback_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy database URL where readers' feedback on answers is kept (e.g. "
+        "`postgresql+psycopg://kb:secret@db/kb`), so that several app replicas share it; its driver must be "
+        "installed. Unset: the SQLite file `<home>/feedback.sqlite3`.",
+    )
+    feedback_retention_days: float = Field(
+        default=90.0,
+        ge=0,
+        description="Feedback older than this many days is deleted by `kb feedback purge` (and by the web app "
+        "when it purges at start); 0 keeps feedback forever.",
+    )
+    safety_referral: bool = Field(
+        default=True,
+        description="When a question signals danger (trafficking, violence, abuse, a confiscated passport, being "
+        "locked in, unpaid wages with threats, an emergency, self-harm), the web app shows a referral notice "
+        "with `safety_contacts` above the answer.",
+    )
+    safety_contacts: list[str] = Field(
+        default=[],
+        description="Contacts the safety referral names, one string each, written and checked by staff (e.g. "
+        "`[\"Hotline BP2MI: <number>\"]`). Empty: the notice advises the police, the nearest embassy or consulate "
+        "and a trusted organisation, without numbers; kb never invents one.",
+    )
+    safety_contacts_en: list[str] = Field(
+        default=[],
+        description="Contacts named by the English referral notice, when they should differ from "
+        "`safety_contacts` (which are used when this is empty).",
+    )
+    rate_limit_per_minute: int = Field(
+        default=10,
+        ge=0,
+        description="Questions each client IP may ask the public web app per minute (a short burst of as many is "
+        "allowed); 0 means no limit.",
+    )
+    staff_users: dict[str, str] = Field(
+        default={},
+        description="Staff console accounts: user name to password hash made by `kb staff hash-password` (e.g. "
+        "`KB_STAFF_USERS='{\"admin\": \"scrypt$...\"}'`, or a `[staff_users]` table in kb.toml). A plain "
+        "password is refused at start. Empty: no staff console.",
+    )
+    web_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Questions the web app answers at once; more wait in Gradio's queue. Answering is CPU-bound "
+        "(embedding the question and candidate sentences), so beyond about twice the cores it only adds waiting "
+        "inside the process instead of in the queue.",
+    )
+    audit_log: Path | None = Field(
+        default=None,
+        description="JSON-lines file recording every staff action (uploads, removals, metadata changes, feedback "
+        "export and purge) and every change made with the `kb` command, with user and time; default "
+        "`<home>/audit.log`.",
+    )
 
     @property
     def resolved_files_dir(self) -> Path:

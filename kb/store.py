@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,34 +144,110 @@ class KnowledgeStore:
         """Hold the write lock of an embedded store for the duration of a change.
 
         Embedded Chroma is not safe for two processes writing at once; a second writer is
-        refused with a message rather than allowed to corrupt the store. A Chroma server
-        serialises writes itself, so server mode takes no lock.
+        refused with a message rather than allowed to corrupt the store. While `kb serve` runs
+        on the store it is the only process allowed to write (see ``refuse_if_served``); its
+        own threads (staff uploads) take turns. A Chroma server serialises writes itself, so
+        server mode takes no lock.
         """
         if self.settings.chroma_url:
             yield
             return
-        lock_path = Path(self.settings.home) / "write.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with lock_path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreBusy(
-                    f"another process (pid {_lock_holder(lock_path)}) is writing to the knowledge base in "
-                    f"{self.settings.home}; wait for it to finish, or run a Chroma server (KB_CHROMA_URL) so "
-                    "that several processes can write."
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
+        home = Path(self.settings.home)
+        home.mkdir(parents=True, exist_ok=True)
+        key = str(home.resolve())
+        held = _writing_here.__dict__.setdefault("homes", set())
+        if key in held:  # a change within a change of this thread (e.g. an upload wrapping an ingest)
+            yield
+            return
+        with _thread_lock(key), _outside_the_server(self.settings), _write_lock(self.settings):
+            held.add(key)
             try:
                 yield
             finally:
+                held.discard(key)
+
+
+SERVE_LOCK_FILE = "serve.lock"
+"""Held exclusively by `kb serve` for its lifetime, shared by each writer of another process."""
+WRITE_LOCK_FILE = "write.lock"
+"""Held exclusively for the duration of one change."""
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+_writing_here = threading.local()
+"""The stores this thread is changing, so that a nested ``writing()`` neither waits for itself nor is refused."""
+
+
+def _thread_lock(key: str) -> threading.Lock:
+    """One lock per store and process: a file lock does not keep this process's threads apart
+    (each would open the lock file anew and be refused by its own process)."""
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(key, threading.Lock())
+
+
+def served_message(settings: Settings, holder: str) -> str:
+    return (
+        f"the knowledge base in {settings.home} is in use by `kb serve` (pid {holder}), which owns the embedded "
+        "store while it runs, so this change was refused and nothing was changed. Upload, remove or edit documents "
+        "in the web app's staff console, or stop the server first; to change documents from the command line while "
+        "the app runs, keep the knowledge base on a Chroma server instead (server mode, KB_CHROMA_URL)."
+    )
+
+
+@contextmanager
+def _outside_the_server(settings: Settings) -> Iterator[None]:
+    """Refuse a change while another process serves the store; hold the serve lock shared
+    meanwhile, so that `kb serve` cannot start in the middle of the change."""
+    lock_path = Path(settings.home) / SERVE_LOCK_FILE
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            shared = True
+        except BlockingIOError:
+            shared = False
+        if not shared:
+            holder = lock_holder(lock_path)
+            if holder != str(os.getpid()):
+                raise StoreBusy(served_message(settings, holder))
+        try:
+            yield
+        finally:
+            if shared:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _lock_holder(lock_path: Path) -> str:
+def refuse_if_served(settings: Settings) -> None:
+    """Fail early, before any work, when a change would be refused because `kb serve` owns the store."""
+    if settings.chroma_url or not (Path(settings.home) / SERVE_LOCK_FILE).exists():
+        return
+    with _outside_the_server(settings):
+        pass
+
+
+@contextmanager
+def _write_lock(settings: Settings) -> Iterator[None]:
+    lock_path = Path(settings.home) / WRITE_LOCK_FILE
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreBusy(
+                f"another process (pid {lock_holder(lock_path)}) is writing to the knowledge base in "
+                f"{settings.home}; wait for it to finish, or run a Chroma server (KB_CHROMA_URL) so "
+                "that several processes can write."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_holder(lock_path: Path) -> str:
+    """The process id a lock file's holder wrote into it."""
     try:
         return lock_path.read_text().strip() or "unknown"
     except OSError:
