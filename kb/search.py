@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.embeddings import KBEmbeddings
-from kb.fusion import reciprocal_rank_fusion
+from kb.fusion import FUSIONS
 from kb.glossary import Glossary, expand_query
 from kb.lexical import LexicalIndexCache
 from kb.registry import CommittedState
@@ -173,6 +173,7 @@ class HybridOptions:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     glossary: Glossary | None = None
+    fusion: str = "convex"
 
 
 def hybrid_search(
@@ -209,7 +210,7 @@ def hybrid_search(
     lexical_query = _lexical_query(query, options.glossary)
     rankings["lexical"] = lexical_cache.get(store, versions, fingerprint).search(lexical_query, depth, filters)
     weights["lexical"] = options.lexical_weight
-    fused = reciprocal_rank_fusion(rankings, weights=weights)[:k]
+    fused = fuse_rankings(rankings, weights, options.fusion)[:k]
     found.update(hits_by_id(store, [chunk_id for chunk_id, _, _ in fused if chunk_id not in found]))
     result = []
     for chunk_id, score, found_by in fused:
@@ -218,6 +219,13 @@ def hybrid_search(
         hit.retrievers = _retriever_report(found_by)
         result.append(hit)
     return result
+
+
+def fuse_rankings(
+    rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float], method: str
+) -> list[tuple[str, float, dict[str, dict[str, float]]]]:
+    """The rankings fused by ``method`` (``convex`` or ``rrf``, see kb.fusion), best first."""
+    return FUSIONS[method](rankings, weights=weights)
 
 
 def dense_rankings_by_language(

@@ -217,6 +217,11 @@ class Settings(BaseSettings):
         description="A glossary to use instead of the bundled one: a TSV file of `indonesian<TAB>english` "
         "terms, one pair per line.",
     )
+    fusion: Literal["convex", "rrf"] = Field(
+        default="convex",
+        description="How hybrid search fuses the dense and lexical rankings: `convex` (weighted sum of min-max "
+        "normalised scores; measured best, see docs/benchmarks.md) or `rrf` (reciprocal rank fusion, ranks only).",
+    )
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in hybrid fusion.")
     lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the lexical (BM25) ranking in hybrid fusion.")
     reranker_model: str | None = Field(
