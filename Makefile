@@ -33,7 +33,10 @@ sample: install
 		$(KB) ingest sample/documents; \
 	fi
 
+# The staff console stays off until an account is configured: say how, in one line.
 run: sample
+	@$(PY) -c 'import sys; from kb.settings import Settings; sys.exit(0 if Settings().staff_users else 1)' 2>/dev/null || \
+		echo "Staff console (/staff/) is off: run '$(KB) staff hash-password' and export the KB_STAFF_USERS line it prints (see README)."
 	$(KB) serve --host $(HOST) --port $(PORT)
 
 test: install
