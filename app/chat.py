@@ -15,6 +15,7 @@ import gradio as gr
 
 from app import render
 from app.files import has_copy
+from app.safety import with_referral
 from app.i18n import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGE_CHOICES, preferred_language, text
 from app.services import WebServices, client_address
 
@@ -263,7 +264,8 @@ def build_chat(services: WebServices) -> gr.Blocks:
             services.check_rate(request)
             if not question:
                 raise gr.Error(text(DEFAULT_LANGUAGE, "empty_question") + " / " + text("en", "empty_question"))
-            return knowledge_base.ask(question, history=clean_history(history)).to_dict()
+            answer = knowledge_base.ask(question, history=clean_history(history)).to_dict()
+            return with_referral(answer, question, services.settings)
 
         def ask_streaming(question: str, history: list[dict] | None = None,
                           request: gr.Request = None) -> Iterator[dict]:
@@ -279,7 +281,7 @@ def build_chat(services: WebServices) -> gr.Blocks:
                     written += piece
                     yield {"partial": written}
                 else:
-                    yield piece.to_dict()
+                    yield with_referral(piece.to_dict(), question, services.settings)
 
         def search(query: str, k: int = 10, request: gr.Request = None) -> list[dict]:
             """Hits as `kb search --json` prints them."""

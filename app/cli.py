@@ -298,20 +298,26 @@ def ask(question: str | None, as_json: bool, batch: Path | None, earlier: tuple[
     """
     if (question is None) == (batch is None):
         raise click.UsageError("give either QUESTION or --batch FILE")
+    from app.safety import referral_notice, with_referral
+
     knowledge_base = _knowledge_base()
     if batch is not None:
         for item_id, text in _batch_items(batch, "question"):
-            click.echo(json.dumps({"id": item_id, **knowledge_base.ask(text).to_dict()}, ensure_ascii=False))
+            payload = with_referral(knowledge_base.ask(text).to_dict(), text, knowledge_base.settings)
+            click.echo(json.dumps({"id": item_id, **payload}, ensure_ascii=False))
         return
     history = [{"role": "user", "content": text} for text in earlier]
     answer = knowledge_base.ask(question, history)
     if as_json:
-        _print_json(answer.to_dict())
+        _print_json(with_referral(answer.to_dict(), question, knowledge_base.settings))
         return
     click.echo(answer.answer)
     for citation in answer.citations:
         where = f", p. {citation.page}" if citation.page else (f", {citation.section}" if citation.section else "")
         click.echo(f"  [{citation.n}] {citation.title} ({citation.source}{where})")
+    referral = referral_notice(question, answer.language, knowledge_base.settings)
+    if referral:
+        click.echo("\n" + referral)
 
 
 @main.command(name="eval")

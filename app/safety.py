@@ -224,3 +224,11 @@ def referral_notice(question: str, language: str, settings) -> str | None:
     lines.append(text["general"])
     lines.append(text["after"])
     return "\n".join(lines)
+
+
+def with_referral(payload: dict, question: str, settings) -> dict:
+    """An answer's `kb ask --json` dict with its ``referral``: the notice when the question signals
+    danger, else None. The command line and the web API give the same JSON, so an API client
+    gets the referral the chat page shows."""
+    payload["referral"] = referral_notice(question, str(payload.get("language") or "id"), settings)
+    return payload

@@ -99,7 +99,7 @@ def test_kb_ask_json_and_batch(answering_kb, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["ask", "Sejak kapan lokakarya GCM di Makassar diadakan?", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert set(payload) >= {"answer", "answered", "citations"}
+    assert set(payload) >= {"answer", "answered", "citations", "referral"} and payload["referral"] is None
     assert {"n", "doc_id", "source", "path", "title", "page", "text"} <= set(payload["citations"][0])
     batch = tmp_path / "questions.jsonl"
     batch.write_text(json.dumps({"id": "a", "question": "Who approves the sea employment agreement?"}) + "\n"
@@ -136,3 +136,63 @@ def test_kb_ask_history_option(answering_kb, monkeypatch):
     payload = json.loads(result.output)
     assert payload["answered"] and "12 Juni" in payload["answer"]
     assert payload["question"].startswith("Kapan tanggalnya?") and "lokakarya" in payload["question"]
+
+
+QUESTIONS = (
+    "Apa status Rencana Aksi Nasional GCM?",
+    "Berapa jam kerja maksimal awak kapal niaga migran dalam 24 jam?",
+    "Who approves the sea employment agreement?",
+    "Berapa usia minimum nelayan migran?",
+)
+
+
+def _spy_on_passages(monkeypatch, knowledge_base) -> list[list[str]]:
+    """Record every batch of passages the embedder is asked for from now on."""
+    embeddings = knowledge_base.embeddings
+    calls: list[list[str]] = []
+    original = embeddings.embed_passages
+
+    def spy(texts):
+        calls.append(list(texts))
+        return original(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", spy)
+    return calls
+
+
+def test_sentence_vectors_stored_at_ingestion_are_used_and_give_the_same_answers(answering_kb, monkeypatch):
+    from kb.answering import AnswerSettings, ExtractiveAnswerer
+
+    stored = ExtractiveAnswerer(answering_kb, AnswerSettings(stored_vectors=True))
+    embedded = ExtractiveAnswerer(answering_kb, AnswerSettings(stored_vectors=False))
+    calls = _spy_on_passages(monkeypatch, answering_kb)
+    for question in QUESTIONS:
+        hits = answering_kb.search(question, 8)[:4]
+        calls.clear()
+        with_stored = stored.score_sentences(question, hits, "lokakarya")
+        assert calls == [], "every candidate sentence should have come from the sentences collection"
+        without = embedded.score_sentences(question, hits, "lokakarya")
+        assert calls and sum(map(len, calls)) == len(without)
+        assert [(s.text, s.hit_index, s.score) for s in with_stored] == [(s.text, s.hit_index, s.score) for s in without]
+        assert stored.answer(question) == embedded.answer(question)
+
+
+def test_sentences_not_stored_are_embedded_at_question_time(answering_kb, monkeypatch):
+    """A knowledge base ingested before sentence vectors were kept (here: half of them missing)."""
+    from kb.answering import AnswerSettings, ExtractiveAnswerer
+
+    question = QUESTIONS[0]
+    hits = answering_kb.search(question, 8)[:4]
+    expected = ExtractiveAnswerer(answering_kb, AnswerSettings(stored_vectors=False)).score_sentences(question, hits)
+    store = answering_kb.store
+    lookup = store.sentence_vectors
+
+    def half_of_them(chunk_ids, identity):
+        found = lookup(chunk_ids, identity)
+        return {key: value for n, (key, value) in enumerate(sorted(found.items())) if n % 2}
+
+    monkeypatch.setattr(store, "sentence_vectors", half_of_them)
+    calls = _spy_on_passages(monkeypatch, answering_kb)
+    scored = ExtractiveAnswerer(answering_kb).score_sentences(question, hits)
+    assert [(s.text, s.score) for s in scored] == [(s.text, s.score) for s in expected]
+    assert 0 < sum(map(len, calls)) < len(expected)

@@ -63,7 +63,7 @@ def test_ask_endpoint_returns_the_kb_ask_json_with_citations(served):
     from kb.answering import Answer, Citation
 
     answer = public_client(served, "10.0.0.1").predict(IOM_QUESTION, api_name="/ask")
-    assert set(answer) == {f.name for f in fields(Answer)}
+    assert set(answer) == {f.name for f in fields(Answer)} | {"referral"} and answer["referral"] is None
     assert answer["answered"] is True and "1979" in answer["answer"] and answer["language"] == "id"
     citation = answer["citations"][0]
     assert set(citation) == {f.name for f in fields(Citation)}
@@ -78,6 +78,11 @@ def test_ask_stream_endpoint_streams_then_gives_the_same_answer(served):
     final = job.result()
     assert all(set(piece) == {"partial"} for piece in outputs[:-1]) and outputs
     assert final == client.predict(IOM_QUESTION, api_name="/ask")
+
+
+def test_ask_endpoint_carries_the_safety_referral_of_a_danger_question(served):
+    answer = public_client(served, "10.0.0.8").predict("Paspor saya ditahan majikan dan saya disekap, tolong", api_name="/ask")
+    assert answer["referral"] and "Anda tidak sendirian" in answer["referral"]
 
 
 def test_ask_endpoint_says_when_the_documents_do_not_hold_the_answer(served):
