@@ -1,0 +1,234 @@
+"""Where should the default answerer refuse? Calibration on the public sets, with held-out passages.
+
+Our own question set has only 8 unanswerable questions; the public sets give many more. For each
+set of ../shared/eval a seeded sample of questions is split in two: the gold passages of one half
+are left out of the knowledge base (those questions become unanswerable, with their topic's
+neighbours still there as near misses), the other half stay answerable. Every question is answered
+with refusal by confidence switched off, recording the best sentence's score; sweeping the
+threshold over the scores gives, per set and pooled, the share of answerable questions answered
+correctly (an expected answer in the text, the gold passage cited), answerable questions refused,
+and unanswerable questions answered. With --kb-home (a knowledge base of ../shared/corpus) our
+question set joins the pool, so the chosen threshold is judged on both.
+
+Usage: python benchmarks/refusal_public.py [--workdir DIR] [--per-set N] [--kb-home DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report_sections import REPORT_FILE, write_section  # noqa: E402
+from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, load_set, log, open_kb, write_set  # noqa: E402
+
+from kb.answering import ExtractiveAnswerer  # noqa: E402
+from kb.embeddings import get_embeddings  # noqa: E402
+from kb.settings import Settings  # noqa: E402
+
+CHART = REPORT_FILE.parent / "refusal_public.png"
+NO_THRESHOLD = -1e9
+CURVE_POINTS = (0.80, 0.85, 0.90, 0.92, 0.95, 1.00, 1.03, 1.06)
+SEED = 20261128
+
+
+@dataclass
+class Outcome:
+    source: str
+    """The set the question comes from."""
+    answerable: bool
+    answered: bool
+    """Answered with refusal by confidence off (the check for names and numbers still applies)."""
+    confidence: float
+    correct: bool
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def split_questions(evalset, per_set: int) -> tuple[list, set[str]]:
+    """A seeded sample of the set's queries, and the gold passages of the half held out."""
+    rng = random.Random(f"{SEED}:{evalset.name}")
+    chosen = rng.sample(evalset.queries, min(per_set, len(evalset.queries)))
+    held_out = {evalset.gold[query_id] for query_id, _ in chosen[: len(chosen) // 2]}
+    return chosen, held_out
+
+
+def answers_of(name: str) -> dict[str, list[str]]:
+    import json
+
+    path = EVAL_DIR / name / "queries.jsonl"
+    return {
+        item["_id"]: [answer for answer in item.get("answers") or [] if answer]
+        for item in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+    }
+
+
+def outcomes_for_set(name: str, per_set: int, workdir: Path, embeddings) -> list[Outcome]:
+    evalset = load_set(name, None)
+    vectors = embed_set(evalset, embeddings, workdir / "vectors")
+    chosen, held_out = split_questions(evalset, per_set)
+    keep = [position for position, passage in enumerate(evalset.passages) if passage["_id"] not in held_out]
+    kept = dataclasses.replace(
+        evalset, passages=[evalset.passages[p] for p in keep], vectors=vectors[keep]
+    )
+    knowledge_base = open_kb(workdir / f"refusal-{name}", 2)
+    knowledge_base.embeddings = embeddings
+    id_map = write_set(knowledge_base.store, kept, embeddings.identity)
+    knowledge_base.settings.answer_min_confidence = NO_THRESHOLD
+    answerer = ExtractiveAnswerer(knowledge_base, knowledge_base.answer_settings())
+    expected = answers_of(name)
+    outcomes = []
+    for query_id, text in chosen:
+        answerable = evalset.gold[query_id] not in held_out
+        answer = answerer.answer(text)
+        correct = (
+            answerable
+            and answer.answered
+            and any(normalise(e) in normalise(answer.answer) for e in expected.get(query_id, []))
+            and any(id_map.get(c.chunk_id) == evalset.gold[query_id] for c in answer.citations)
+        )
+        outcomes.append(Outcome(name, answerable, answer.answered, answer.confidence, correct))
+    log(f"{name}: {sum(o.correct for o in outcomes)} correct of {sum(o.answerable for o in outcomes)} answerable")
+    return outcomes
+
+
+def our_outcomes(kb_home: Path) -> list[Outcome]:
+    from answers import QUESTIONS, answer_all
+
+    from kb.api import KnowledgeBase
+    from kb.evaluation import load_questions
+
+    knowledge_base = KnowledgeBase(Settings(home=kb_home))
+    return [
+        Outcome("our set", bool(o.question.source), o.answered, o.confidence, o.correct)
+        for o in answer_all(knowledge_base, load_questions(QUESTIONS))
+    ]
+
+
+def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    answered = [o.answered and o.confidence >= threshold for o in outcomes]
+    by_outcome = dict(zip(map(id, outcomes), answered))
+    return {
+        "threshold": threshold,
+        "answered_correctly": sum(by_outcome[id(o)] and o.correct for o in answerable) / max(1, len(answerable)),
+        "wrongly_refused": sum(not by_outcome[id(o)] for o in answerable) / max(1, len(answerable)),
+        "wrongly_answered": sum(by_outcome[id(o)] for o in unanswerable) / max(1, len(unanswerable)),
+    }
+
+
+def thresholds(outcomes: list[Outcome]) -> list[float]:
+    scores = sorted({round(o.confidence, 3) for o in outcomes if o.answered})
+    return [NO_THRESHOLD, *scores, max(scores, default=0) + 0.001]
+
+
+def choose(outcomes: list[Outcome]) -> dict[str, float]:
+    """The threshold maximising correct answers plus refused unanswerables (both count as right)."""
+    curve = [rates(outcomes, t) for t in thresholds(outcomes)]
+    return max(curve, key=lambda row: (row["answered_correctly"] + 1 - row["wrongly_answered"], -row["threshold"]))
+
+
+def draw(outcomes: list[Outcome], chosen: float) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [rates(outcomes, t) for t in thresholds(outcomes)[1:]]
+    x = [row["threshold"] for row in rows]
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(x, [row["answered_correctly"] for row in rows], label="answerable: answered correctly")
+    axis.plot(x, [row["wrongly_refused"] for row in rows], label="answerable: wrongly refused")
+    axis.plot(x, [row["wrongly_answered"] for row in rows], label="unanswerable: wrongly answered")
+    axis.axvline(chosen, color="grey", linestyle="--", label=f"chosen {chosen:.3f}")
+    axis.set_xlabel("minimum confidence (best sentence score)")
+    axis.set_ylabel("share of questions")
+    axis.set_ylim(0, 1)
+    axis.legend(fontsize=8)
+    axis.set_title("Refusal trade-off, public sets with held-out passages (pooled)")
+    figure.tight_layout()
+    figure.savefig(CHART, dpi=110)
+
+
+def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -> str:
+    lines = [
+        "## Refusal calibration on the public sets",
+        "",
+        "`python benchmarks/refusal_public.py [--kb-home DIR]`. Per public set, a seeded sample of questions; the "
+        "gold passages of half of them are left out of the knowledge base, so those become unanswerable. "
+        "Correct = an expected answer in the text and the gold passage cited.",
+        "",
+        "| questions | answerable / unanswerable | threshold | answered correctly | answerable refused | unanswerable answered |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, outcomes in groups.items():
+        counts = f"{sum(o.answerable for o in outcomes)} / {sum(not o.answerable for o in outcomes)}"
+        for name, threshold in (("configured", configured), ("chosen", chosen), ("best for this row", choose(outcomes)["threshold"])):
+            row = rates(outcomes, threshold)
+            lines.append(
+                f"| {label} | {counts} | {name} {threshold:.3f} | {row['answered_correctly']:.2f} | "
+                f"{row['wrongly_refused']:.2f} | {row['wrongly_answered']:.2f} |"
+            )
+    lines += [
+        "",
+        "The curve, pooled public sets" + (" and our set" if "our set" in groups else "") + ":",
+        "",
+        "| threshold | " + " | ".join(f"{label}: correct / refused / unanswerable answered" for label in groups
+                                      if label in ("public sets pooled", "our set")) + " |",
+        "|---|" + "---|" * sum(label in ("public sets pooled", "our set") for label in groups),
+    ]
+    for threshold in CURVE_POINTS:
+        cells = []
+        for label in ("public sets pooled", "our set"):
+            if label in groups:
+                row = rates(groups[label], threshold)
+                cells.append(f"{row['answered_correctly']:.2f} / {row['wrongly_refused']:.2f} / {row['wrongly_answered']:.2f}")
+        lines.append(f"| {threshold:.2f} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Chosen on the pooled public sets: {chosen:.3f} (maximising answered correctly + unanswerable refused); "
+        f"configured `KB_ANSWER_MIN_CONFIDENCE` = {configured:.3f}.",
+        "",
+        "![refusal trade-off on the public sets](refusal_public.png)",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
+    parser.add_argument("--per-set", type=int, default=80, help="Questions sampled per public set (half held out).")
+    parser.add_argument("--kb-home", type=Path, help="A knowledge base of ../shared/corpus: adds our question set.")
+    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
+    args = parser.parse_args(argv)
+    if not EVAL_DIR.is_dir():
+        print(f"skipped: {EVAL_DIR} is absent")
+        return
+    embeddings = get_embeddings(Settings())
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = args.workdir or Path(scratch)
+        groups = {name: outcomes_for_set(name, args.per_set, workdir, embeddings) for name in args.sets}
+    public = [o for name in args.sets for o in groups[name]]
+    groups["public sets pooled"] = public
+    if args.kb_home:
+        groups["our set"] = our_outcomes(args.kb_home)
+    chosen = choose(public)["threshold"]
+    draw(public, chosen)
+    body = render(groups, chosen, Settings().answer_min_confidence)
+    print(body)
+    write_section("refusal-public", body)
+
+
+if __name__ == "__main__":
+    main()
