@@ -2,8 +2,8 @@
 
 Each file is handled on its own: a broken file becomes one line in the report and the run
 goes on. A document becomes searchable only when its registry record is written, after all
-its chunks (see ``kb.registry``), so a run killed halfway leaves nothing half visible, and
-the next run cleans up and completes it.
+its chunks and their sentence vectors (see ``kb.registry``), so a run killed halfway leaves
+nothing half visible, and the next run cleans up and completes it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
+
+import numpy as np
 
 from ingest.chunking import chunk_document
 from ingest.cleaning import clean_document
@@ -45,10 +47,13 @@ from kb.ids import (
 )
 from kb.language import detect_language, dominant_language
 from kb.registry import DocumentRecord
+from kb.sentences import candidate_sentences, sentence_id
 from kb.settings import Settings
 from kb.store import KnowledgeStore
 
 MEGABYTE = 1024 * 1024
+SENTENCE_BATCH = 256
+"""Candidate sentences embedded per call at ingestion (about as many tokens as 32 chunks)."""
 
 
 class IngestProgress(Protocol):
@@ -242,6 +247,7 @@ class Ingestor:
             **record.chunk_fields(),
         }
         batch_size = self.settings.embed_batch_size
+        sentences = SentenceWriter(self.store, self.embeddings, record.doc_id, record.version)
         for start in range(0, len(drafts), batch_size):
             batch = drafts[start : start + batch_size]
             texts = [draft.text for draft in batch]
@@ -250,8 +256,11 @@ class Ingestor:
                 _chunk_metadata(shared, draft, language)
                 for draft, language in zip(batch, languages[start : start + batch_size])
             ]
-            self.store.add_chunks(record.chunk_ids[start : start + batch_size], texts, vectors, metadatas)
+            chunk_ids = record.chunk_ids[start : start + batch_size]
+            self.store.add_chunks(chunk_ids, texts, vectors, metadatas)
+            sentences.add(chunk_ids, texts)
             self.progress.chunks_stored(record.path, len(batch))
+        sentences.flush()
 
     def _keep_copy(self, record: DocumentRecord, source: Path) -> None:
         folder = file_copy_dir(self.settings, record.doc_id)
@@ -288,6 +297,49 @@ class Ingestor:
                     record.aliases = kept
                     self.store.registry.save(record)
         return results
+
+
+class SentenceWriter:
+    """Stores the vectors of the chunks' candidate sentences (what the default answerer scores),
+    so that answering looks them up instead of embedding them for every question.
+
+    Written with the chunks, before the registry record, and tagged with the same doc_id and
+    version, so they are committed, replaced, removed and collected together with their chunks.
+    A sentence repeated in a document (the overlap between neighbouring chunks) is embedded once.
+    Sentences are embedded ``SENTENCE_BATCH`` at a time whatever the chunk batch: each call to the
+    embedder has a fixed cost, which a loaded machine makes large.
+    """
+
+    def __init__(self, store: KnowledgeStore, embeddings: KBEmbeddings, doc_id: str, version: str):
+        self.store = store
+        self.embeddings = embeddings
+        self.doc_id = doc_id
+        self.version = version
+        self._vectors: dict[str, np.ndarray] = {}
+        self._pending: list[tuple[str, str, dict]] = []
+        self._unembedded: dict[str, None] = {}
+
+    def add(self, chunk_ids: list[str], texts: list[str]) -> None:
+        """Queue the sentences of these chunks; written once ``SENTENCE_BATCH`` need embedding."""
+        for chunk_id, text in zip(chunk_ids, texts):
+            for position, sentence in enumerate(candidate_sentences(text)):
+                metadata = {"chunk_id": chunk_id, "doc_id": self.doc_id, "version": self.version, "position": position}
+                self._pending.append((sentence_id(chunk_id, position), sentence, metadata))
+                if sentence not in self._vectors:
+                    self._unembedded[sentence] = None
+        if len(self._unembedded) >= SENTENCE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Embed and write every queued sentence (before the document's record is committed)."""
+        if self._unembedded:
+            texts = list(self._unembedded)
+            self._vectors.update(zip(texts, self.embeddings.embed_passages(texts)))
+            self._unembedded.clear()
+        if self._pending:
+            ids, sentences, metadatas = map(list, zip(*self._pending))
+            self.store.add_sentences(ids, sentences, np.stack([self._vectors[text] for text in sentences]), metadatas)
+            self._pending.clear()
 
 
 def _chunk_metadata(shared: dict[str, str], draft: ChunkDraft, language: str) -> dict:

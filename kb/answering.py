@@ -14,12 +14,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 
 from kb.answer_messages import language_name, message, status_note
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
 from kb.search import SearchHit
-from kb.sentences import split_sentences
+from kb.sentences import MAX_SENTENCE_WORDS, MIN_SENTENCE_WORDS, candidate_sentences, sentence_id  # noqa: F401
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 QUESTION_LANGUAGES = ("id", "en", "ms")
 DEFAULT_LANGUAGE = "id"
 """Most public users write in Indonesian; a question too short to tell is answered in it."""
-MIN_SENTENCE_WORDS = 4
-MAX_SENTENCE_WORDS = 90
 LEXICAL_WEIGHT = 0.25
 """How much the share of the question's (idf-weighted) words found in a sentence adds to its
 embedding similarity, which on its own favours fluent but off-topic sentences."""
@@ -99,7 +98,10 @@ class AnswerSettings:
     retrieve: int = 8
     read: int = 4
     max_sentences: int = 3
-    min_confidence: float = 0.80
+    min_confidence: float = 0.92
+    stored_vectors: bool = True
+    """Look up the sentence vectors stored at ingestion (False embeds every sentence per question:
+    the same answer, about ten times slower; kept for the benchmark and for checking)."""
 
 
 class ExtractiveAnswerer:
@@ -134,21 +136,20 @@ class ExtractiveAnswerer:
     def score_sentences(self, question: str, hits: list[SearchHit], context: str = "") -> list[ScoredSentence]:
         """Every usable sentence of the hits, best first."""
         candidates = [
-            (sentence, index)
+            (sentence, index, sentence_id(hit.chunk_id, position))
             for index, hit in enumerate(hits)
-            for sentence in candidate_sentences(hit.text)
+            for position, sentence in enumerate(candidate_sentences(hit.text))
         ]
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings
         question_vector = embeddings.embed_queries([f"{question} {context}".strip()])[0]
-        vectors = embeddings.embed_passages([sentence for sentence, _ in candidates])
-        similarities = vectors @ question_vector
+        similarities = self.sentence_vectors(hits, candidates) @ question_vector
         weights = self.word_weights(question)
         if context:
             weights += [(forms, CONTEXT_WORD_WEIGHT * weight) for forms, weight in self.word_weights(context)]
         scored = []
-        for (sentence, index), similarity in zip(candidates, similarities):
+        for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, sentence, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
@@ -156,6 +157,27 @@ class ExtractiveAnswerer:
                 score -= STATUS_PENALTY
             scored.append(ScoredSentence(sentence, index, score))
         return sorted(scored, key=lambda item: -item.score)
+
+    def sentence_vectors(self, hits: list[SearchHit], candidates: list[tuple[str, int, str]]) -> np.ndarray:
+        """The candidates' vectors, in order: those stored at ingestion (one lookup by chunk id),
+        and embedded now only for sentences not stored (a knowledge base ingested before sentence
+        vectors were kept, or a sentence split differently since). The same vectors either way:
+        the embedder gives a text the same vector whatever batch it is in."""
+        embeddings = self.knowledge_base.embeddings
+        stored: dict[str, tuple[str, np.ndarray]] = {}
+        if self.settings.stored_vectors:
+            chunk_ids = list(dict.fromkeys(hit.chunk_id for hit in hits))
+            stored = self.knowledge_base.store.sentence_vectors(chunk_ids, embeddings.identity)
+        rows: list[np.ndarray | None] = []
+        for sentence, _, key in candidates:
+            text, vector = stored.get(key, (None, None))
+            rows.append(vector if text == sentence else None)
+        missing = [index for index, row in enumerate(rows) if row is None]
+        if missing:
+            fresh = embeddings.embed_passages([candidates[index][0] for index in missing])
+            for index, vector in zip(missing, fresh):
+                rows[index] = vector
+        return np.stack(rows).astype(np.float32, copy=False)
 
     def word_weights(self, question: str) -> list[tuple[frozenset[str], float]]:
         """Each content word of the question as its set of forms (stems in both languages,
@@ -177,23 +199,6 @@ def prefer_in_force(hits: list[SearchHit]) -> list[SearchHit]:
 
 def _status(hit: SearchHit) -> str | None:
     return hit.status
-
-
-def candidate_sentences(text: str) -> list[str]:
-    """Sentences worth quoting: lines and sentences of readable length, not headings or menus."""
-    sentences = []
-    for line in text.splitlines():
-        for sentence in split_sentences(line):
-            words = sentence.split()
-            if MIN_SENTENCE_WORDS <= len(words) and not _shouting(sentence):
-                sentences.append(" ".join(words[:MAX_SENTENCE_WORDS]) + (" …" if len(words) > MAX_SENTENCE_WORDS else ""))
-    return sentences
-
-
-def _shouting(text: str) -> bool:
-    """Titles and headings in capitals ("UNDANG-UNDANG ... TENTANG ...") name a text; they answer nothing."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
 
 
 def question_word_forms(question: str, glossary) -> list[frozenset[str]]:

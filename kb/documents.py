@@ -21,7 +21,7 @@ def file_copy_dir(settings: Settings, doc_id: str) -> Path:
 
 
 def remove_document(store: KnowledgeStore, record: DocumentRecord) -> None:
-    """Delete a document, all its chunks, its aliases and its file copy.
+    """Delete a document, all its chunks (and their stored sentences), its aliases and its file copy.
 
     The registry record goes first: from that moment its chunks are no longer searchable, so
     a removal interrupted halfway leaves only invisible chunks, which the next ingestion
@@ -34,13 +34,18 @@ def remove_document(store: KnowledgeStore, record: DocumentRecord) -> None:
 
 
 def collect_garbage(store: KnowledgeStore) -> int:
-    """Delete chunks no registry record points at (left by an interrupted run); returns how many."""
+    """Delete chunks, and stored sentences, no registry record points at (left by an interrupted
+    run); returns how many chunks."""
     versions = store.registry.committed_versions()
     where = {"version": {"$nin": versions}} if versions else None
-    orphan_ids = [chunk.chunk_id for chunk in store.iter_chunks(where)]
-    for start in range(0, len(orphan_ids), 1000):
-        store.chunks.delete(ids=orphan_ids[start : start + 1000])
-    return len(orphan_ids)
+    orphans = 0
+    for collection in (store.chunks, store.sentences):
+        orphan_ids = store.ids_where(collection, where)
+        for start in range(0, len(orphan_ids), 1000):
+            collection.delete(ids=orphan_ids[start : start + 1000])
+        if collection is store.chunks:
+            orphans = len(orphan_ids)
+    return orphans
 
 
 def set_metadata(store: KnowledgeStore, record: DocumentRecord, fields: dict[str, str]) -> DocumentRecord:

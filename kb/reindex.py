@@ -1,16 +1,22 @@
 """Re-embedding every stored chunk with the configured embedder.
 
 Needed when the embedding model changes: vectors of two models cannot be mixed. The new
-vectors go into a fresh collection that replaces the old one only when complete, so an
+vectors go into fresh collections that replace the old ones only when complete, so an
 interrupted reindex leaves the knowledge base as it was (and the next reindex starts over).
+The chunks' candidate sentences (the vectors the default answerer looks up) are embedded again
+too, from the chunk texts, so a knowledge base ingested before sentence vectors were stored
+gets them here.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+
 from kb.embeddings import KBEmbeddings
-from kb.store import KnowledgeStore
+from kb.sentences import candidate_sentences, sentence_id
+from kb.store import SENTENCES_CONFIGURATION, KnowledgeStore
 
 
 def reindex(
@@ -20,31 +26,59 @@ def reindex(
     batch_size: int = 32,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Re-embed all chunks; returns how many. ``on_progress(done, total)`` after each batch."""
+    """Re-embed all chunks and their sentences; returns how many chunks. ``on_progress(done, total)`` after each batch."""
     client = store.client
-    staging_name = f"{store.chunks_name}_reindex"
-    if staging_name in {collection.name for collection in client.list_collections()}:
-        client.delete_collection(staging_name)
     identity = embeddings.identity
-    staging = client.create_collection(
-        staging_name,
-        embedding_function=None,
-        configuration={"hnsw": {"space": "cosine"}},
-        metadata={"embedder": identity.name, "embedder_dim": identity.dim},
-    )
+    existing = {collection.name for collection in client.list_collections()}
+    staging = {}
+    for name in (store.chunks_name, store.sentences_name):
+        if f"{name}_reindex" in existing:
+            client.delete_collection(f"{name}_reindex")
+        staging[name] = client.create_collection(
+            f"{name}_reindex",
+            embedding_function=None,
+            configuration=SENTENCES_CONFIGURATION if name == store.sentences_name else {"hnsw": {"space": "cosine"}},
+            metadata={"embedder": identity.name, "embedder_dim": identity.dim},
+        )
     chunks = list(store.iter_chunks())
     for start in range(0, len(chunks), batch_size):
         batch = chunks[start : start + batch_size]
         vectors = embeddings.embed_passages([chunk.text for chunk in batch])
-        staging.add(
+        staging[store.chunks_name].add(
             ids=[chunk.chunk_id for chunk in batch],
             embeddings=vectors,
             documents=[chunk.text for chunk in batch],
             metadatas=[chunk.metadata for chunk in batch],
         )
+        _add_sentences(staging[store.sentences_name], embeddings, batch)
         if on_progress:
             on_progress(start + len(batch), len(chunks))
-    client.delete_collection(store.chunks_name)
-    staging.modify(name=store.chunks_name)
+    # Sentences first: stopped between the two swaps, the chunks still name the old embedder,
+    # so the store asks for `kb reindex` again rather than serving sentences of another model.
+    for name in (store.sentences_name, store.chunks_name):
+        client.delete_collection(name)
+        staging[name].modify(name=name)
+    store.sentences = client.get_collection(store.sentences_name, embedding_function=None)
     store.chunks = client.get_collection(store.chunks_name, embedding_function=None)
     return len(chunks)
+
+
+def _add_sentences(collection, embeddings: KBEmbeddings, chunks) -> None:
+    ids, texts, metadatas = [], [], []
+    for chunk in chunks:
+        for position, sentence in enumerate(candidate_sentences(chunk.text)):
+            ids.append(sentence_id(chunk.chunk_id, position))
+            texts.append(sentence)
+            metadatas.append(
+                {
+                    "chunk_id": chunk.chunk_id,
+                    "doc_id": chunk.metadata.get("doc_id", ""),
+                    "version": chunk.metadata.get("version", ""),
+                    "position": position,
+                }
+            )
+    if not ids:
+        return
+    unique = list(dict.fromkeys(texts))
+    by_text = dict(zip(unique, embeddings.embed_passages(unique)))
+    collection.add(ids=ids, embeddings=np.stack([by_text[text] for text in texts]), documents=texts, metadatas=metadatas)

@@ -1,5 +1,6 @@
-"""Splitting text into sentences, shared by chunking (cut long paragraphs) and answering
-(pick the sentences that answer a question).
+"""Splitting text into sentences, shared by chunking (cut long paragraphs), answering (pick
+the sentences that answer a question) and ingestion (which embeds those candidate sentences
+once, so that answering looks their vectors up instead of embedding them per question).
 
 A rule-based splitter: statute and report text is full of abbreviations ("No.", "Pasal 6 ayat
 (1)"), initials and numbered lists whose full stops end nothing.
@@ -13,6 +14,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(\s+)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 _LIST_NUMBER_DIGITS = 2
 """"2." numbers a list item; "1979." ends a sentence."""
+MIN_SENTENCE_WORDS = 4
+MAX_SENTENCE_WORDS = 90
 _ABBREVIATIONS = frozenset(
     "no nr dr mr mrs ms prof st art fig vol pp p para e.g i.e cf ir drs jl kab kec etc al".split()
 )
@@ -34,3 +37,29 @@ def split_sentences(text: str) -> list[str]:
         cursor = match.end()
     sentences.append(text[cursor:])
     return [sentence.strip() for sentence in sentences if sentence.strip()]
+
+
+def candidate_sentences(text: str) -> list[str]:
+    """Sentences worth quoting: lines and sentences of readable length, not headings or menus.
+
+    Ingestion stores the vector of each, under ``sentence_id(chunk_id, i)``; the default answerer
+    splits a passage the same way and looks them up (so a change here only costs the lookups).
+    """
+    sentences = []
+    for line in text.splitlines():
+        for sentence in split_sentences(line):
+            words = sentence.split()
+            if MIN_SENTENCE_WORDS <= len(words) and not _shouting(sentence):
+                sentences.append(" ".join(words[:MAX_SENTENCE_WORDS]) + (" …" if len(words) > MAX_SENTENCE_WORDS else ""))
+    return sentences
+
+
+def sentence_id(chunk_id: str, position: int) -> str:
+    """The id of a chunk's ``position``-th candidate sentence in the sentences collection."""
+    return f"{chunk_id}:s{position}"
+
+
+def _shouting(text: str) -> bool:
+    """Titles and headings in capitals ("UNDANG-UNDANG ... TENTANG ...") name a text; they answer nothing."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters)

@@ -1,4 +1,4 @@
-"""The Chroma store: the chunk collection, the registry, and which embedder built them.
+"""The Chroma store: the chunks, their sentence vectors, the registry, and which embedder built them.
 
 Embedded (a persistent folder under ``KB_HOME``) by default; a Chroma server when
 ``KB_CHROMA_URL`` is set, which is how several app replicas share one knowledge base.
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
+import numpy as np
+
 from kb.embeddings import EmbedderIdentity
 from kb.errors import EmbedderMismatch, KBError, StoreBusy
 from kb.registry import Registry
@@ -25,6 +27,10 @@ from kb.settings import Settings
 
 CHROMA_GET_PAGE = 2000
 """Chunks read per request when paging through a collection (server requests have a size limit)."""
+SENTENCES_CONFIGURATION = {"hnsw": {"space": "ip"}}
+"""Sentence vectors are looked up by chunk, never searched; in "cosine" space Chroma would normalise
+them again on the way in, changing their last bits, and answers must not depend on whether a
+sentence's vector was stored or computed at question time."""
 
 
 def make_client(settings: Settings):
@@ -62,46 +68,55 @@ class KnowledgeStore:
         self.settings = settings
         self.client = client or make_client(settings)
         self.chunks_name = f"{settings.collection}_chunks"
+        self.sentences_name = f"{settings.collection}_sentences"
         self._finish_interrupted_reindex()
         self.chunks = self.client.get_or_create_collection(
             self.chunks_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self.sentences = self.client.get_or_create_collection(
+            self.sentences_name, embedding_function=None, configuration=SENTENCES_CONFIGURATION
         )
         self.registry = Registry(
             self.client.get_or_create_collection(f"{settings.collection}_registry", embedding_function=None)
         )
 
     def _finish_interrupted_reindex(self) -> None:
-        """A reindex deletes the old collection only once the new one is complete, then renames
+        """A reindex deletes an old collection only once its new one is complete, then renames
         the new one; if it was stopped between the two steps, finish the rename now."""
         names = {collection.name for collection in self.client.list_collections()}
-        staging = f"{self.chunks_name}_reindex"
-        if staging in names and self.chunks_name not in names:
-            self.client.get_collection(staging, embedding_function=None).modify(name=self.chunks_name)
+        for name in (self.chunks_name, self.sentences_name):
+            staging = f"{name}_reindex"
+            if staging in names and name not in names:
+                self.client.get_collection(staging, embedding_function=None).modify(name=name)
 
     # -- which embedder built the store -------------------------------------------------
 
-    def recorded_embedder(self) -> EmbedderIdentity | None:
-        metadata = self.chunks.metadata or {}
+    def recorded_embedder(self, collection=None) -> EmbedderIdentity | None:
+        """The embedder that built the chunks (or ``collection``: the sentences have their own record)."""
+        metadata = (self.chunks if collection is None else collection).metadata or {}
         if "embedder" not in metadata:
             return None
         return EmbedderIdentity(name=str(metadata["embedder"]), dim=int(metadata["embedder_dim"]))
 
     def check_embedder(self, identity: EmbedderIdentity) -> None:
-        """Refuse to search or write vectors of another model than the one that built the store."""
-        recorded = self.recorded_embedder()
-        if recorded is None or recorded == identity or self.chunks.count() == 0:
-            return
-        raise EmbedderMismatch(
-            f"the knowledge base was built with the embedder {recorded.describe()}, but the configured "
-            f"embedder is {identity.describe()}. Run `kb reindex` to re-embed every document with the "
-            f"configured embedder, or set KB_EMBEDDER/KB_EMBEDDING_MODEL back to the one that built it."
-        )
+        """Refuse to search or write vectors of another model than the one that built the store
+        (its chunks, and the sentence vectors stored for the default answerer)."""
+        for collection in (self.chunks, self.sentences):
+            recorded = self.recorded_embedder(collection)
+            if recorded is None or recorded == identity or collection.count() == 0:
+                continue
+            raise EmbedderMismatch(
+                f"the knowledge base was built with the embedder {recorded.describe()}, but the configured "
+                f"embedder is {identity.describe()}. Run `kb reindex` to re-embed every document with the "
+                f"configured embedder, or set KB_EMBEDDER/KB_EMBEDDING_MODEL back to the one that built it."
+            )
 
     def ensure_embedder(self, identity: EmbedderIdentity) -> None:
         """Before writing: check the embedder, and let an empty store adopt the configured one."""
         self.check_embedder(identity)
-        if self.recorded_embedder() != identity:
-            self.chunks.modify(metadata={"embedder": identity.name, "embedder_dim": identity.dim})
+        for collection in (self.chunks, self.sentences):
+            if self.recorded_embedder(collection) != identity:
+                collection.modify(metadata={"embedder": identity.name, "embedder_dim": identity.dim})
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -109,10 +124,12 @@ class KnowledgeStore:
         self.chunks.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
 
     def delete_chunks_of(self, doc_id: str, *, except_version: str | None = None) -> None:
+        """Delete a document's chunks and their stored sentences (all, or those of other versions)."""
         where: dict[str, Any] = {"doc_id": doc_id}
         if except_version is not None:
             where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": except_version}}]}
         self.chunks.delete(where=where)
+        self.sentences.delete(where=where)
 
     def update_chunk_metadata(self, ids: list[str], fields: dict[str, str], removed: list[str]) -> None:
         """Change document-level fields on chunks without embedding them again.
@@ -136,6 +153,44 @@ class KnowledgeStore:
 
     def count_chunks(self) -> int:
         return self.chunks.count()
+
+    def ids_where(self, collection, where: dict[str, Any] | None) -> list[str]:
+        """Ids of the entries of ``collection`` matching ``where`` (all when None), page by page."""
+        ids: list[str] = []
+        while True:
+            page = collection.get(where=where, include=[], limit=CHROMA_GET_PAGE, offset=len(ids))
+            ids += page["ids"]
+            if len(page["ids"]) < CHROMA_GET_PAGE:
+                return ids
+
+    # -- sentence vectors ------------------------------------------------------------------
+    # The default answerer scores each candidate sentence of the passages it reads
+    # (kb.sentences.candidate_sentences) by its embedding. Ingestion embeds them once and stores
+    # them here, one entry per sentence: id ``<chunk_id>:s<i>``, the sentence as document, and
+    # chunk_id, doc_id, version, position as metadata, so that removal, replacement and garbage
+    # collection treat them exactly like the chunks they come from. They are never searched.
+
+    def add_sentences(self, ids: list[str], texts: list[str], vectors, metadatas: list[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), CHROMA_GET_PAGE):
+            end = start + CHROMA_GET_PAGE
+            self.sentences.upsert(
+                ids=ids[start:end], embeddings=vectors[start:end], documents=texts[start:end], metadatas=metadatas[start:end]
+            )
+
+    def sentence_vectors(self, chunk_ids: list[str], identity: EmbedderIdentity) -> dict[str, tuple[str, np.ndarray]]:
+        """The stored sentences of these chunks, by sentence id: (text, vector). Empty when the
+        sentences were embedded by another model than ``identity`` (the caller embeds instead)."""
+        if not chunk_ids or self.recorded_embedder(self.sentences) not in (None, identity):
+            return {}
+        result = self.sentences.get(
+            where={"chunk_id": {"$in": list(chunk_ids)}}, include=["embeddings", "documents"]
+        )
+        if not result["ids"]:
+            return {}
+        vectors = np.asarray(result["embeddings"], dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != identity.dim:
+            return {}
+        return {sentence_id: (text, vector) for sentence_id, text, vector in zip(result["ids"], result["documents"], vectors)}
 
     # -- writing safely ------------------------------------------------------------------
 

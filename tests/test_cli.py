@@ -163,6 +163,9 @@ def test_ingestion_killed_halfway_leaves_nothing_visible_and_next_run_completes(
 
     client = PersistentClient(path=str(Path(env["KB_HOME"]) / "chroma"))
     assert client.get_collection("kb_chunks").count() == planned
+    chunk_ids = set(client.get_collection("kb_chunks").get()["ids"])
+    sentences = client.get_collection("kb_sentences").get()["metadatas"]
+    assert sentences and {meta["chunk_id"] for meta in sentences} <= chunk_ids, "no sentence of the killed run is left"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -51,6 +51,16 @@ def chunk_ids_of(knowledge_base, doc_id):
     return sorted(knowledge_base.store.chunks.get(where={"doc_id": doc_id})["ids"])
 
 
+def sentence_chunk_ids(knowledge_base, doc_id=None):
+    """The chunk ids the stored sentence vectors (of one document, or all) belong to."""
+    where = {"doc_id": doc_id} if doc_id else None
+    return {meta["chunk_id"] for meta in knowledge_base.store.sentences.get(where=where)["metadatas"]}
+
+
+def committed_chunk_ids(knowledge_base):
+    return {chunk_id for record in knowledge_base.documents() for chunk_id in record.chunk_ids}
+
+
 def test_ingest_then_run_again_changes_nothing(knowledge_base, folder):
     first = ingest(knowledge_base, folder).to_json()
     assert (first["added"], first["unchanged"], first["failed"]) == (2, 0, [])
@@ -73,6 +83,30 @@ def test_records_carry_language_title_and_chunk_metadata(knowledge_base, folder)
     for key in ("doc_id", "source", "path", "title", "lang", "position", "version", "file_type"):
         assert key in chunk
     assert chunk["path"] == str((folder / "remittance_guide.md").resolve())
+
+
+@pytest.mark.parametrize("sentence_batch", [256, 2])
+def test_each_chunk_stores_the_vectors_of_its_candidate_sentences(knowledge_base, folder, monkeypatch, sentence_batch):
+    from kb.sentences import candidate_sentences
+
+    monkeypatch.setattr("ingest.pipeline.SENTENCE_BATCH", sentence_batch)
+    ingest(knowledge_base, folder)
+    chunks = knowledge_base.store.chunks.get(include=["documents", "metadatas"])
+    expected = {
+        f"{chunk_id}:s{i}": (sentence, chunk_id, meta)
+        for chunk_id, text, meta in zip(chunks["ids"], chunks["documents"], chunks["metadatas"])
+        for i, sentence in enumerate(candidate_sentences(text))
+    }
+    stored = knowledge_base.store.sentences.get(include=["documents", "metadatas", "embeddings"])
+    assert len(expected) > len(chunks["ids"]) and set(stored["ids"]) == set(expected)
+    for sentence_id, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"]):
+        sentence, chunk_id, chunk = expected[sentence_id]
+        assert text == sentence
+        assert meta == {"chunk_id": chunk_id, "doc_id": chunk["doc_id"], "version": chunk["version"],
+                        "position": int(sentence_id.rsplit(":s", 1)[1])}
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    assert np.array_equal(vectors, knowledge_base.embeddings.embed_passages(stored["documents"]))
+    assert knowledge_base.store.recorded_embedder(knowledge_base.store.sentences) == knowledge_base.embeddings.identity
 
 
 def test_dense_search_finds_the_right_document_across_languages(knowledge_base, folder):
@@ -98,6 +132,8 @@ def test_changed_file_replaces_its_old_chunks(knowledge_base, folder):
     stored = set(chunk_ids_of(knowledge_base, record.doc_id))
     assert stored == set(updated.chunk_ids)
     assert not (stored & old_ids)
+    assert sentence_chunk_ids(knowledge_base, record.doc_id) == stored
+    assert sentence_chunk_ids(knowledge_base) == committed_chunk_ids(knowledge_base)
     texts = " ".join(hit.text for hit in knowledge_base.search("transfer fee cap", k=10))
     assert "90 TWD" in texts and "150 TWD" not in texts
 
@@ -125,8 +161,11 @@ def test_remove_deletes_document_chunks_and_aliases(knowledge_base, folder):
     shutil.copy(folder / "remittance_guide.md", folder / "copy.md")
     ingest(knowledge_base, folder)
     record = knowledge_base.document("remittance_guide.md")
+    assert sentence_chunk_ids(knowledge_base, record.doc_id)
     remove_document(knowledge_base.store, record)
     assert chunk_ids_of(knowledge_base, record.doc_id) == []
+    assert sentence_chunk_ids(knowledge_base, record.doc_id) == set()
+    assert sentence_chunk_ids(knowledge_base) == committed_chunk_ids(knowledge_base)
     assert [r.source for r in knowledge_base.documents()] == ["pelatihan_bahasa.txt"]
     assert knowledge_base.store.registry.aliases() == []
     assert all(hit.doc_id != record.doc_id for hit in knowledge_base.search("remittance fee", k=10))
@@ -197,6 +236,7 @@ def test_store_built_by_another_embedder_is_refused_until_reindexed(knowledge_ba
 
     ingest(knowledge_base, folder)
     chunks = knowledge_base.store.count_chunks()
+    sentences = knowledge_base.store.sentences.count()
     other = KnowledgeBase(
         settings.model_copy(
             update={"embedder": "sentence-transformers", "embedding_model": str(get_model_path()), "embedding_prefixes": False}
@@ -209,6 +249,10 @@ def test_store_built_by_another_embedder_is_refused_until_reindexed(knowledge_ba
 
     assert reindex(other.store, other.embeddings, batch_size=8) == chunks
     assert other.store.recorded_embedder() == other.embeddings.identity
+    assert other.store.recorded_embedder(other.store.sentences) == other.embeddings.identity
+    assert other.store.sentences.count() == sentences
+    stored = other.store.sentences.get(include=["documents", "embeddings"])
+    assert np.array_equal(np.asarray(stored["embeddings"], dtype=np.float32), other.embeddings.embed_passages(stored["documents"]))
     assert other.search("How much is the fee to send money home?", k=1)[0].source == "remittance_guide.md"
     assert ingest(other, folder).to_json()["unchanged"] == 2
     with pytest.raises(EmbedderMismatch):
@@ -220,6 +264,39 @@ def test_chunks_left_by_an_interrupted_run_are_collected(knowledge_base, folder)
     store = knowledge_base.store
     vector = knowledge_base.embeddings.embed_passages(["stray"])
     store.add_chunks(["ghost-0"], ["stray"], vector, [{"doc_id": "ghost", "version": "v0", "source": "x", "path": "/x"}])
+    store.add_sentences(["ghost-0:s0"], ["a stray sentence"], vector,
+                        [{"chunk_id": "ghost-0", "doc_id": "ghost", "version": "v0", "position": 0}])
     assert all(hit.chunk_id != "ghost-0" for hit in knowledge_base.search("stray", k=20))
     ingest(knowledge_base, folder)
     assert store.chunks.get(ids=["ghost-0"])["ids"] == []
+    assert store.sentences.get(ids=["ghost-0:s0"])["ids"] == []
+    assert sentence_chunk_ids(knowledge_base) == committed_chunk_ids(knowledge_base)
+
+
+def test_sentence_vectors_of_another_embedder_are_refused_like_chunks(knowledge_base, folder):
+    from kb.embeddings import EmbedderIdentity
+
+    ingest(knowledge_base, folder)
+    store = knowledge_base.store
+    store.sentences.modify(metadata={"embedder": "another-model", "embedder_dim": 8})
+    with pytest.raises(EmbedderMismatch, match="kb reindex"):
+        knowledge_base.search("remittance", k=1)
+    chunk_ids = knowledge_base.document("remittance_guide.md").chunk_ids
+    assert store.sentence_vectors(chunk_ids, store.recorded_embedder()) == {}, "vectors of another model are not used"
+    assert store.sentence_vectors(chunk_ids, EmbedderIdentity("another-model", 8)) == {}, "nor of another dimension"
+
+
+def test_reindex_stopped_between_its_swaps_is_finished_on_next_open(settings):
+    from kb.store import SENTENCES_CONFIGURATION, KnowledgeStore
+
+    store = KnowledgeStore(settings)
+    staging = store.client.create_collection(
+        f"{store.sentences_name}_reindex", embedding_function=None, configuration=SENTENCES_CONFIGURATION
+    )
+    staging.add(ids=["c-1:s0"], embeddings=[[0.5, 0.5]], documents=["A sentence of the new model."],
+                metadatas=[{"chunk_id": "c-1", "doc_id": "d", "version": "v", "position": 0}])
+    store.client.delete_collection(store.sentences_name)  # stopped after deleting the old collection
+
+    reopened = KnowledgeStore(settings, client=store.client)
+    assert reopened.sentences.get()["ids"] == ["c-1:s0"]
+    assert f"{store.sentences_name}_reindex" not in {c.name for c in store.client.list_collections()}

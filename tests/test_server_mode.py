@@ -72,6 +72,9 @@ def test_two_replicas_share_documents_and_results(tmp_path, chroma_url):
 
     second = replica(tmp_path, "replica-b", chroma_url, "shared1")
     assert [r.source for r in second.documents()] == ["hotline.md", "visa.txt"]
+    chunk_ids = [chunk_id for record in second.documents() for chunk_id in record.chunk_ids]
+    stored = second.store.sentence_vectors(chunk_ids, second.embeddings.identity)
+    assert stored and {key.rsplit(":s", 1)[0] for key in stored} == set(chunk_ids), "sentence vectors live in the server"
     question = "Ke mana melapor jika mengalami kekerasan?"
     assert [h.chunk_id for h in second.search(question, k=2)] == [h.chunk_id for h in first.search(question, k=2)]
     assert second.search(question, k=1)[0].source == "hotline.md"
@@ -80,8 +83,10 @@ def test_two_replicas_share_documents_and_results(tmp_path, chroma_url):
     again = Ingestor(second.settings, second.store, second.embeddings).ingest([str(folder)]).to_json()
     assert again["unchanged"] == 2
 
-    remove_document(second.store, second.document("visa.txt"))
+    visa = second.document("visa.txt")
+    remove_document(second.store, visa)
     assert [r.source for r in first.documents()] == ["hotline.md"]
+    assert first.store.sentences.get(where={"doc_id": visa.doc_id})["ids"] == []
     assert all(hit.source != "visa.txt" for hit in first.search("work visa Malaysia", k=5))
 
 
