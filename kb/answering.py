@@ -101,7 +101,7 @@ class AnswerSettings:
     min_confidence: float = 0.92
     stored_vectors: bool = True
     """Look up the sentence vectors stored at ingestion (False embeds every sentence per question:
-    the same answer, about ten times slower; kept for the benchmark and for checking)."""
+    the same answer, several times slower; kept for the benchmark and for checking)."""
 
 
 class ExtractiveAnswerer:
