@@ -26,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from answers import normalise  # noqa: E402
 from report_sections import write_section  # noqa: E402
 
 from kb.api import KnowledgeBase  # noqa: E402
@@ -35,10 +36,6 @@ from kb.settings import Settings  # noqa: E402
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "data" / "followups.jsonl"
 STRATEGIES = ("alone", "heuristic", "always joined")
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def question_for(strategy: str, item: dict) -> StandaloneQuestion:

@@ -27,6 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from answers import NO_THRESHOLD, normalise  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, load_set, log, open_kb, write_set  # noqa: E402
 
@@ -35,7 +36,6 @@ from kb.embeddings import get_embeddings  # noqa: E402
 from kb.settings import Settings  # noqa: E402
 
 CHART = REPORT_FILE.parent / "refusal_public.png"
-NO_THRESHOLD = -1e9
 CURVE_POINTS = (0.80, 0.85, 0.90, 0.92, 0.95, 1.00, 1.03, 1.06)
 SEED = 20261128
 
@@ -49,10 +49,6 @@ class Outcome:
     """Answered with refusal by confidence off (the check for names and numbers still applies)."""
     confidence: float
     correct: bool
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def split_questions(evalset, per_set: int) -> tuple[list, set[str]]:
@@ -118,13 +114,12 @@ def our_outcomes(kb_home: Path) -> list[Outcome]:
 def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
-    answered = [o.answered and o.confidence >= threshold for o in outcomes]
-    by_outcome = dict(zip(map(id, outcomes), answered))
+    answered = lambda o: o.answered and o.confidence >= threshold  # noqa: E731
     return {
         "threshold": threshold,
-        "answered_correctly": sum(by_outcome[id(o)] and o.correct for o in answerable) / max(1, len(answerable)),
-        "wrongly_refused": sum(not by_outcome[id(o)] for o in answerable) / max(1, len(answerable)),
-        "wrongly_answered": sum(by_outcome[id(o)] for o in unanswerable) / max(1, len(unanswerable)),
+        "answered_correctly": sum(answered(o) and o.correct for o in answerable) / max(1, len(answerable)),
+        "wrongly_refused": sum(not answered(o) for o in answerable) / max(1, len(answerable)),
+        "wrongly_answered": sum(answered(o) for o in unanswerable) / max(1, len(unanswerable)),
     }
 
 
