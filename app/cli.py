@@ -121,6 +121,9 @@ def ingest(locations: tuple[str, ...], as_json: bool, meta: tuple[str, ...], pru
         _print_json(report.to_json())
     else:
         _print_ingest_table(report, console)
+    if knowledge_base.store.passage_text_outdated():
+        console.print("note: chunks stored before this version were embedded without their title and section; "
+                      "`kb reindex` re-embeds them, which finds them better across languages")
     sys.exit(1 if report.failed else 0)
 
 

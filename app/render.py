@@ -195,10 +195,10 @@ def hits_table(hits: Sequence[Any]) -> str:
     for rank, hit in enumerate(hits, start=1):
         where = f"p. {hit.page}" if hit.page else (hit.section or "")
         rows.append((rank, f"{hit.score:.4f}", _retriever_cell(hit.retrievers, "dense"),
-                     _retriever_cell(hit.retrievers, "lexical"), hit.title, hit.source, where, hit.lang or "",
-                     _shorten(hit.text, 280)))
-    return html_table(["#", "fused score", "dense rank (score)", "lexical rank (score)", "title", "source",
-                       "page / section", "lang", "passage"], rows, empty="no hits / tidak ada hasil")
+                     _retriever_cell(hit.retrievers, "sentence"), _retriever_cell(hit.retrievers, "lexical"),
+                     hit.title, hit.source, where, hit.lang or "", _shorten(hit.text, 280)))
+    return html_table(["#", "fused score", "dense rank (score)", "best-sentence rank (score)", "lexical rank (score)",
+                       "title", "source", "page / section", "lang", "passage"], rows, empty="no hits / tidak ada hasil")
 
 
 def _shorten(value: str, width: int) -> str:

@@ -11,7 +11,8 @@ Scenarios, each measured for the three retrievers (``KnowledgeBase.search(..., r
 then the latency of `kb search` in process (model loaded, k=10) at >= 10,000 chunks.
 
 A public set's passages are stored as the chunks of one registry record (one chunk per passage),
-embedded once and reused by every store they go into. Query vectors are computed in batches before
+with the vectors of their candidate sentences as ingestion stores them (the sentence ranking of
+hybrid search reads those), embedded once and reused by every store they go into. Query vectors are computed in batches before
 searching and looked up by the search (identical vectors, measured); the latency measurement uses
 the plain embedder, one query at a time, as `kb search` does.
 
@@ -44,13 +45,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report_sections import write_section  # noqa: E402
 from retrieval_report import CHART_FILE, Results, render_section, save_chart  # noqa: E402
 
-from ingest.pipeline import Ingestor  # noqa: E402
+from ingest.pipeline import SENTENCE_BATCH, Ingestor  # noqa: E402
 from kb.api import KnowledgeBase  # noqa: E402
 from kb.embeddings import EmbedderIdentity, KBEmbeddings, get_embeddings  # noqa: E402
 from kb.evaluation import evaluate, load_questions, metrics_from_ranks  # noqa: E402
 from kb.ids import chunk_id_for, version_of  # noqa: E402
 from kb.registry import DocumentRecord  # noqa: E402
 from kb.search import SearchHit, chunk_where  # noqa: E402
+from kb.sentences import candidate_sentences, sentence_id  # noqa: E402
 from kb.settings import Settings  # noqa: E402
 from kb.store import KnowledgeStore  # noqa: E402
 
@@ -89,9 +91,19 @@ class EvalSet:
     """query id -> gold passage id (each query has one, score 1 in qrels)."""
     total_queries: int
     vectors: np.ndarray | None = None
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    """Vector of each candidate sentence of the passages, as ingestion stores them for chunks."""
 
     def texts(self) -> list[str]:
         return [passage_text(passage) for passage in self.passages]
+
+    def sentences(self) -> list[tuple[int, int, str]]:
+        """(passage index, position, sentence) of every candidate sentence, as ingestion splits chunks."""
+        return [
+            (index, position, sentence)
+            for index, text in enumerate(self.texts())
+            for position, sentence in enumerate(candidate_sentences(text))
+        ]
 
 
 def passage_text(passage: dict) -> str:
@@ -154,6 +166,26 @@ def embed_set(evalset: EvalSet, embeddings: KBEmbeddings, cache_dir: Path) -> np
     np.save(path, vectors)
     log(f"embedded {evalset.name}: {len(texts)} passages in {time.perf_counter() - started:.0f} s")
     return vectors
+
+
+def embed_set_sentences(evalset: EvalSet, embeddings: KBEmbeddings, cache_dir: Path) -> dict[str, np.ndarray]:
+    """The vectors of the set's distinct candidate sentences, embedded once and cached as .npy."""
+    unique = list(dict.fromkeys(sentence for _, _, sentence in evalset.sentences()))
+    digest = hashlib.sha256("\n".join([embeddings.identity.name, *unique]).encode()).hexdigest()[:16]
+    path = cache_dir / f"{evalset.name}-sentences-{digest}.npy"
+    if path.exists():
+        return dict(zip(unique, np.load(path)))
+    started = time.perf_counter()
+    parts = []
+    for start in range(0, len(unique), SENTENCE_BATCH):
+        parts.append(embeddings.embed_passages(unique[start : start + SENTENCE_BATCH]))
+        if (start // SENTENCE_BATCH) % 10 == 9:
+            log(f"  {evalset.name}: {start + SENTENCE_BATCH}/{len(unique)} sentences embedded")
+    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    log(f"embedded {evalset.name}: {len(unique)} sentences in {time.perf_counter() - started:.0f} s")
+    return dict(zip(unique, vectors))
 
 
 # -- knowledge bases ------------------------------------------------------------------------
@@ -250,8 +282,25 @@ def write_set(store: KnowledgeStore, evalset: EvalSet, identity: EmbedderIdentit
         for start in range(0, len(chunk_ids), WRITE_BATCH):
             end = start + WRITE_BATCH
             store.add_chunks(chunk_ids[start:end], texts[start:end], evalset.vectors[start:end], metadatas[start:end])
+        write_set_sentences(store, evalset, chunk_ids, doc_id, version)
         store.registry.save(record)  # the commit point
     return id_map
+
+
+def write_set_sentences(store: KnowledgeStore, evalset: EvalSet, chunk_ids: list[str], doc_id: str, version: str) -> None:
+    """The passages' sentence vectors, stored as ingestion stores a document's."""
+    sentences = evalset.sentences()
+    if not sentences:
+        return
+    store.add_sentences(
+        [sentence_id(chunk_ids[index], position) for index, position, _ in sentences],
+        [sentence for _, _, sentence in sentences],
+        np.stack([evalset.sentence_vectors[sentence] for _, _, sentence in sentences]),
+        [
+            {"chunk_id": chunk_ids[index], "doc_id": doc_id, "version": version, "position": position}
+            for index, position, _ in sentences
+        ],
+    )
 
 
 def ingest_corpus(knowledge_base: KnowledgeBase) -> dict:
@@ -278,6 +327,17 @@ def copy_documents(source: KnowledgeStore, target: KnowledgeStore) -> None:
                     ids=record.chunk_ids[start : start + WRITE_BATCH], include=["embeddings", "documents", "metadatas"]
                 )
                 target.add_chunks(page["ids"], page["documents"], page["embeddings"], page["metadatas"])
+            offset = 0
+            while True:
+                page = source.sentences.get(
+                    where={"doc_id": record.doc_id}, include=["embeddings", "documents", "metadatas"],
+                    limit=WRITE_BATCH, offset=offset,
+                )
+                if page["ids"]:
+                    target.add_sentences(page["ids"], page["documents"], page["embeddings"], page["metadatas"])
+                if len(page["ids"]) < WRITE_BATCH:
+                    break
+                offset += WRITE_BATCH
             target.registry.save(record)
 
 
@@ -518,6 +578,9 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Results:
     run = Run(sets, workdir, args.embed_threads, embeddings, results)
     for evalset in sets:
         evalset.vectors = run.timed("embed passages", lambda: embed_set(evalset, embeddings, workdir / "vectors"))
+        evalset.sentence_vectors = run.timed(
+            "embed passage sentences", lambda: embed_set_sentences(evalset, embeddings, workdir / "vectors")
+        )
     stores = build_stores(run, with_corpus=not args.no_corpus)
     questions = [q.question for q in load_questions(QUESTIONS)] if stores.corpus else []
     run.timed("embed queries", lambda: embeddings.prepare([t for s in sets for _, t in s.queries] + questions))

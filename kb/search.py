@@ -16,6 +16,7 @@ from kb.fusion import FUSIONS
 from kb.glossary import Glossary, expand_query
 from kb.lexical import LexicalIndexCache
 from kb.registry import CommittedState
+from kb.sentence_search import best_sentence_ranking
 from kb.store import KnowledgeStore
 
 
@@ -28,6 +29,13 @@ class SearchFilters:
     file_types: list[str] = field(default_factory=list)
     excluded_languages: list[str] = field(default_factory=list)
     """Chunk languages to leave out (hybrid search uses it for its "every other language" ranking)."""
+
+    def allows(self, metadata: dict[str, Any]) -> bool:
+        """Whether a chunk with this metadata passes the filters (Chroma applies the same ones in queries)."""
+        for values, key in ((self.doc_ids, "doc_id"), (self.languages, "lang"), (self.file_types, "file_type")):
+            if values and metadata.get(key) not in values:
+                return False
+        return metadata.get("lang") not in self.excluded_languages
 
 
 @dataclass
@@ -160,6 +168,9 @@ def lexical_search(
     return result
 
 
+SPARE_CANDIDATES = 5
+"""Fused candidates fetched beyond k, in case some have no chunk left to show."""
+
 POOL_FACTOR = 10
 """How much deeper the one unfiltered dense query goes than each language ranking needs."""
 
@@ -172,6 +183,7 @@ class HybridOptions:
     dense_languages: list[str] = field(default_factory=lambda: ["id", "en"])
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    sentence_weight: float = 1.0
     glossary: Glossary | None = None
     fusion: str = "convex"
 
@@ -185,12 +197,14 @@ def hybrid_search(
     filters: SearchFilters | None = None,
     options: HybridOptions | None = None,
 ) -> list[SearchHit]:
-    """Dense rankings (one per language group) and the lexical ranking, fused by reciprocal rank.
+    """Dense rankings (one per language group), the best-sentence ranking and the lexical ranking,
+    fused by the ``fusion`` option.
 
     The embedder ranks passages in the question's own language above better answers in the
     other language; ranking each language group on its own and fusing puts the best passage
-    of each language near the top. Each hit's ``retrievers`` keeps its rank and score in the
-    dense ranking of its language and in the lexical ranking.
+    of each language near the top. The sentence ranking (kb.sentence_search) scores a chunk by
+    its closest stored sentence. Each hit's ``retrievers`` keeps its rank and score in the
+    dense ranking of its language, in the sentence ranking and in the lexical ranking.
     """
     options = options or HybridOptions()
     state = store.registry.committed_state()
@@ -207,13 +221,21 @@ def hybrid_search(
         rankings[f"dense:{group}"] = [(hit.chunk_id, hit.score) for hit in hits]
         weights[f"dense:{group}"] = options.dense_weight
         found.update((hit.chunk_id, hit) for hit in hits)
+    if options.sentence_weight > 0:
+        rankings["sentence"] = best_sentence_ranking(store, vector, depth, restriction, filters)
+        weights["sentence"] = options.sentence_weight
     lexical_query = _lexical_query(query, options.glossary)
     rankings["lexical"] = lexical_cache.get(store, versions, fingerprint).search(lexical_query, depth, filters)
     weights["lexical"] = options.lexical_weight
-    fused = fuse_rankings(rankings, weights, options.fusion)[:k]
+    # A few spare candidates: a sentence whose chunk was removed a moment ago finds no chunk to show.
+    fused = fuse_rankings(rankings, weights, options.fusion)[: k + SPARE_CANDIDATES]
     found.update(hits_by_id(store, [chunk_id for chunk_id, _, _ in fused if chunk_id not in found]))
     result = []
     for chunk_id, score, found_by in fused:
+        if chunk_id not in found:
+            continue
+        if len(result) == k:
+            break
         hit = found[chunk_id]
         hit.score = score
         hit.retrievers = _retriever_report(found_by)
@@ -278,7 +300,7 @@ def _with_languages(base: SearchFilters, languages: list[str], excluded: list[st
 
 
 def _retriever_report(found_by: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
-    """``{"dense": {"rank", "score", "language"}, "lexical": {"rank", "score"}}`` for the debug view."""
+    """``{"dense": {"rank", "score", "language"}, "sentence": {...}, "lexical": {"rank", "score"}}`` for the debug view."""
     report: dict[str, dict[str, Any]] = {}
     for name, values in found_by.items():
         if name.startswith("dense:"):

@@ -224,6 +224,12 @@ class Settings(BaseSettings):
     )
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in hybrid fusion.")
     lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the lexical (BM25) ranking in hybrid fusion.")
+    sentence_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Weight in hybrid fusion of the ranking of chunks by their closest stored sentence, which finds "
+        "the passage holding a fact its chunk vector blurs (measured in docs/benchmarks.md). 0 leaves it out.",
+    )
     reranker_model: str | None = Field(
         default=None,
         description="A sentence-transformers CrossEncoder (model name available offline, or a local folder) that "

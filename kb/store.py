@@ -22,15 +22,30 @@ import numpy as np
 
 from kb.embeddings import EmbedderIdentity
 from kb.errors import EmbedderMismatch, KBError, StoreBusy
+from kb.passage_text import PASSAGE_TEXT_FORMAT
 from kb.registry import Registry
 from kb.settings import Settings
 
 CHROMA_GET_PAGE = 2000
 """Chunks read per request when paging through a collection (server requests have a size limit)."""
+CHUNKS_CONFIGURATION = {"hnsw": {"space": "cosine", "ef_search": 400}}
+"""Chroma's default search breadth (ef_search 100) returned another nearest chunk than exact
+search for 1 question in 100 on a public set, and a different one from one process to the next
+(its graph is rebuilt in another order); at 400 the top 10 matched exact search for 99.9% of
+hits. Hybrid search's deeper queries (hundreds of results) were never affected."""
+
 SENTENCES_CONFIGURATION = {"hnsw": {"space": "ip"}}
 """Sentence vectors are looked up by chunk, never searched; in "cosine" space Chroma would normalise
 them again on the way in, changing their last bits, and answers must not depend on whether a
 sentence's vector was stored or computed at question time."""
+
+
+def collection_metadata(identity: EmbedderIdentity, *, chunks: bool) -> dict[str, Any]:
+    """What a collection records about its vectors: the embedder, and for chunks the passage-text format."""
+    metadata: dict[str, Any] = {"embedder": identity.name, "embedder_dim": identity.dim}
+    if chunks:
+        metadata["passage_text"] = PASSAGE_TEXT_FORMAT
+    return metadata
 
 
 def make_client(settings: Settings):
@@ -71,7 +86,7 @@ class KnowledgeStore:
         self.sentences_name = f"{settings.collection}_sentences"
         self._finish_interrupted_reindex()
         self.chunks = self.client.get_or_create_collection(
-            self.chunks_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            self.chunks_name, embedding_function=None, configuration=CHUNKS_CONFIGURATION
         )
         self.sentences = self.client.get_or_create_collection(
             self.sentences_name, embedding_function=None, configuration=SENTENCES_CONFIGURATION
@@ -116,7 +131,19 @@ class KnowledgeStore:
         self.check_embedder(identity)
         for collection in (self.chunks, self.sentences):
             if self.recorded_embedder(collection) != identity:
-                collection.modify(metadata={"embedder": identity.name, "embedder_dim": identity.dim})
+                collection.modify(metadata=collection_metadata(identity, chunks=collection is self.chunks))
+        if self.chunks.count() == 0 and self.passage_text_format() != PASSAGE_TEXT_FORMAT:
+            self.chunks.modify(metadata=collection_metadata(identity, chunks=True))
+
+    def passage_text_format(self) -> str | None:
+        """How the stored chunk vectors were made (kb.passage_text); None for stores embedded from
+        the chunk text alone, before headers were added. `kb reindex` brings them up to date."""
+        value = (self.chunks.metadata or {}).get("passage_text")
+        return str(value) if value else None
+
+    def passage_text_outdated(self) -> bool:
+        """True when stored chunks were embedded another way than new ones will be."""
+        return self.chunks.count() > 0 and self.passage_text_format() != PASSAGE_TEXT_FORMAT
 
     # -- chunks --------------------------------------------------------------------------
 
