@@ -29,7 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answers import NO_THRESHOLD, normalise  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
-from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, load_set, log, open_kb, write_set  # noqa: E402
+from retrieval import (  # noqa: E402
+    EVAL_DIR,
+    SET_LANGUAGES,
+    embed_set,
+    embed_set_sentences,
+    load_set,
+    log,
+    open_kb,
+    write_set,
+)
 
 from kb.answering import ExtractiveAnswerer  # noqa: E402
 from kb.embeddings import get_embeddings  # noqa: E402
@@ -74,8 +83,9 @@ def outcomes_for_set(name: str, per_set: int, workdir: Path, embeddings) -> list
     vectors = embed_set(evalset, embeddings, workdir / "vectors")
     chosen, held_out = split_questions(evalset, per_set)
     keep = [position for position, passage in enumerate(evalset.passages) if passage["_id"] not in held_out]
+    sentence_vectors = embed_set_sentences(evalset, embeddings, workdir / "vectors")
     kept = dataclasses.replace(
-        evalset, passages=[evalset.passages[p] for p in keep], vectors=vectors[keep]
+        evalset, passages=[evalset.passages[p] for p in keep], vectors=vectors[keep], sentence_vectors=sentence_vectors
     )
     knowledge_base = open_kb(workdir / f"refusal-{name}", 2)
     knowledge_base.embeddings = embeddings

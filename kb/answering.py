@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.answer_messages import language_name, message, status_note
+from kb.answer_types import asked_kind, holds_kind
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
+from kb.provisions import provision_of
 from kb.search import SearchHit
 from kb.sentences import MAX_SENTENCE_WORDS, MIN_SENTENCE_WORDS, candidate_sentences, sentence_id  # noqa: F401
 
@@ -31,8 +33,14 @@ DEFAULT_LANGUAGE = "id"
 LEXICAL_WEIGHT = 0.25
 """How much the share of the question's (idf-weighted) words found in a sentence adds to its
 embedding similarity, which on its own favours fluent but off-topic sentences."""
-RANK_PRIOR = 0.02
-"""A small preference for sentences from higher-ranked passages, to break near ties."""
+ANSWER_KIND_BONUS = 0.05
+"""Added to a sentence holding the kind of fact the question asks for (a date, a number, a
+provision; kb.answer_types)."""
+RANK_PRIOR = 0.1
+"""A preference for sentences from higher-ranked passages (0.1 for the first, 0.05 for the second,
+...): retrieval has weighed the whole passage, the sentence score only the sentence. Raised from
+0.02, it put the sentence holding the fact first for 22 of our 50 questions instead of 19, and
+answered 115 of 158 public-set questions correctly instead of 113 (benchmarks/refusal_public.py)."""
 STATUS_PENALTY = 0.05
 """A sentence from a repealed or superseded document must clearly beat one from a document in force."""
 CONTEXT_WORD_WEIGHT = 0.5
@@ -89,6 +97,8 @@ class ScoredSentence:
     text: str
     hit_index: int
     score: float
+    provision: str | None = None
+    """The article or objective the sentence sits under (kb.provisions), shown in front of it."""
 
 
 @dataclass
@@ -146,16 +156,21 @@ class ExtractiveAnswerer:
         question_vector = embeddings.embed_queries([f"{question} {context}".strip()])[0]
         similarities = self.sentence_vectors(hits, candidates) @ question_vector
         weights = self.word_weights(question)
+        kind = asked_kind(question)
         if context:
             weights += [(forms, CONTEXT_WORD_WEIGHT * weight) for forms, weight in self.word_weights(context)]
         scored = []
         for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
-            score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, sentence, hit.lang or UNSTEMMED)
+            provision = provision_of(hit, sentence)
+            worded = f"{provision} {sentence}" if provision else sentence
+            score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
+            if holds_kind(kind, worded):
+                score += ANSWER_KIND_BONUS
             if _status(hit) in ("repealed", "superseded"):
                 score -= STATUS_PENALTY
-            scored.append(ScoredSentence(sentence, index, score))
+            scored.append(ScoredSentence(sentence, index, score, provision))
         return sorted(scored, key=lambda item: -item.score)
 
     def sentence_vectors(self, hits: list[SearchHit], candidates: list[tuple[str, int, str]]) -> np.ndarray:
@@ -281,6 +296,7 @@ def compose(question: str, language: str, hits: list[SearchHit], chosen: list[Sc
     for sentence in sorted(chosen, key=lambda item: item.hit_index):
         citation = citations[sentence.hit_index]
         note = f" ({citation.note})" if citation.note else ""
-        parts.append(f"{sentence.text} [{citation.n}]{note}")
+        where = f"{sentence.provision}: " if sentence.provision else ""
+        parts.append(f"{where}{sentence.text} [{citation.n}]{note}")
     ordered = sorted(citations.values(), key=lambda citation: citation.n)
     return Answer(" ".join(parts), True, ordered, language, confidence, question)

@@ -1,0 +1,76 @@
+"""The provision in front of a quoted sentence, and the kind of fact a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.answer_types import asked_kind, holds_kind
+from kb.provisions import provision_of
+from kb.search import SearchHit
+
+STATUTE = """Pasal 5
+Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.
+
+Pasal 6
+(1) Setiap Calon Pekerja Migran Indonesia atau Pekerja Migran Indonesia memiliki hak atas pekerjaan yang layak."""
+
+
+def hit(text: str, section: str | None = None) -> SearchHit:
+    return SearchHit(doc_id="d", source="s.md", path="/s.md", title="UU 18/2017", page=None, chunk_id="c",
+                     score=1.0, text=text, section=section)
+
+
+def test_the_nearest_heading_above_the_sentence_is_its_provision():
+    passage = hit(STATUTE, section="BAB III > Pasal 5-6")
+    assert provision_of(passage, "Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.") == "Pasal 5"
+    assert provision_of(
+        passage, "(1) Setiap Calon Pekerja Migran Indonesia atau Pekerja Migran Indonesia memiliki hak atas pekerjaan yang layak."
+    ) == "Pasal 6"
+
+
+def test_without_a_heading_in_the_text_the_section_path_gives_it():
+    passage = hit("- a. Develop human rights-based bilateral labour migration agreements.", "Objective 5 > Associated actions")
+    assert provision_of(passage, "- a. Develop human rights-based bilateral labour migration agreements.") == "Objective 5"
+    assert provision_of(hit("Plain report text here.", "Findings > Relevance"), "Plain report text here.") is None
+
+
+def test_a_sentence_naming_its_own_provision_gets_none():
+    passage = hit("Pasal 2 Pada saat Undang-Undang ini mulai berlaku, Undang-Undang Nomor 3 Tahun 2001 dicabut.", "Pasal 1-2")
+    assert provision_of(passage, passage.text) is None
+    passage = hit("Article 14\nEveryone has the right to seek asylum, as Article 14 says.", None)
+    assert provision_of(passage, "Everyone has the right to seek asylum, as Article 14 says.") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Pasal berapa yang mengatur hak pekerja migran?", "provision"),
+        ("Which article of the Refugee Convention prohibits refoulement?", "provision"),
+        ("Kapan kunjungan lapangan dilakukan?", "time"),
+        ("Tahun berapa IOM berganti nama?", "time"),
+        ("Since when have employers paid the levy?", "time"),
+        ("Berapa lama izin tinggal tetap berlaku?", "number"),
+        ("How many evaluations were reviewed?", "number"),
+        ("Siapa yang menyetujui perjanjian kerja laut?", None),
+        ("Why did IOM join the UN system?", None),
+    ],
+)
+def test_the_kind_of_fact_a_question_asks_for(question, kind):
+    assert asked_kind(question) == kind
+
+
+def test_a_sentence_holds_the_asked_kind_or_not():
+    assert holds_kind("time", "Field visits took place from November 2022 to January 2023.")
+    assert not holds_kind("time", "Field visits took place in the capitals.")
+    assert holds_kind("number", "Izin Tinggal Tetap diberikan untuk jangka waktu lima tahun.")
+    assert not holds_kind("number", "Izin Tinggal Tetap dapat diperpanjang.")
+    assert holds_kind("provision", "Hal itu diatur dalam Pasal 6.")
+    assert not holds_kind(None, "2023")
+
+
+def test_answers_name_the_article_a_quoted_rule_sits_under(tmp_path):
+    from factories import build_knowledge_base
+
+    knowledge_base = build_knowledge_base(tmp_path, {"uu_contoh.md": "# UU Contoh\n\n" + STATUTE.replace("Pasal", "## Pasal")})
+    answer = knowledge_base.ask("Pasal berapa yang mengatur batas usia minimal calon pekerja migran?")
+    assert answer.answered and "Pasal 5: Setiap Calon Pekerja Migran Indonesia harus berusia" in answer.answer, answer.answer
