@@ -87,7 +87,7 @@ def measure_ingestion(workdir: Path, rounds: int) -> tuple[dict[bool, list[float
 def forget_queries(knowledge_base: KnowledgeBase) -> None:
     """Empty the embedder's memory of recent queries, so that every timed answer embeds its
     question once, as a new question would be (the other path, or an earlier pass, asked it)."""
-    knowledge_base.embeddings.__dict__.get("_query_cache", {}).clear()
+    knowledge_base.embeddings.forget_queries()
 
 
 def measure_answers(knowledge_base: KnowledgeBase, questions: list[str], passes: int) -> dict:

@@ -108,7 +108,7 @@ class AnswerSettings:
     retrieve: int = 8
     read: int = 4
     max_sentences: int = 3
-    min_confidence: float = 0.92
+    min_confidence: float = 1.03
     stored_vectors: bool = True
     """Look up the sentence vectors stored at ingestion (False embeds every sentence per question:
     the same answer, several times slower; kept for the benchmark and for checking)."""

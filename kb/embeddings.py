@@ -72,6 +72,11 @@ class KBEmbeddings(Embeddings):
             cache.popitem(last=False)
         return vector
 
+    def forget_queries(self) -> None:
+        """Empty the memory of recent queries, so that latency benchmarks time each search as a
+        new question (one embedding included), not as a question asked a moment before."""
+        self.__dict__.get("_query_cache", {}).clear()
+
     @abstractmethod
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """The model's vectors for ``texts`` as queries (``embed_queries`` remembers single ones)."""

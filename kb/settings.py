@@ -146,7 +146,7 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = Field(default=3, ge=1, description="Sentences quoted in a default answer at most.")
     answer_min_confidence: float = Field(
-        default=0.92,
+        default=1.03,
         description="Below this score of the best sentence the default answerer says the documents do not hold "
         "the answer (calibrated in docs/benchmarks.md).",
     )
