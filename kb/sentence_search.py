@@ -6,7 +6,7 @@ sentence of it: "When were the field visits?" is one line of an evaluation brief
 each candidate sentence of each chunk (kb.sentences, for the default answerer); searching them
 and scoring each chunk by its best sentence finds the passage that holds the fact even when
 the rest of it is about something else. Fused with the chunk and lexical rankings it raised
-passage Recall@5 on our question set from 0.72 to 0.76 and document Recall@5 from 0.84 to 0.92
+passage Recall@5 on our question set from 0.70 to 0.76 and document Recall@5 from 0.82 to 0.92 (`kb eval`)
 (docs/benchmarks.md, "Retrieval").
 
 A store ingested before sentence vectors were kept has none; the ranking is then empty and
