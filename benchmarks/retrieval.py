@@ -12,9 +12,10 @@ then the latency of `kb search` in process (model loaded, k=10) at >= 10,000 chu
 
 A public set's passages are stored as the chunks of one registry record (one chunk per passage),
 with the vectors of their candidate sentences as ingestion stores them (the sentence ranking of
-hybrid search reads those), embedded once and reused by every store they go into. Query vectors are computed in batches before
-searching and looked up by the search (identical vectors, measured); the latency measurement uses
-the plain embedder, one query at a time, as `kb search` does.
+hybrid search reads those), embedded once and reused by every store they go into. Query vectors
+are computed in batches before searching and looked up by the search (identical vectors,
+measured); the latency measurement uses the plain embedder, one query at a time and each query
+embedded anew, as `kb search` does for a new question.
 
 Usage: python benchmarks/retrieval.py [--sets tydiqa_id ...] [--max-queries N] [--all-queries]
                                       [--no-corpus] [--workdir DIR] [--embed-threads N]

@@ -35,7 +35,10 @@ LEXICAL_WEIGHT = 0.25
 embedding similarity, which on its own favours fluent but off-topic sentences."""
 ANSWER_KIND_BONUS = 0.05
 """Added to a sentence holding the kind of fact the question asks for (a date, a number, a
-provision; kb.answer_types)."""
+provision; kb.answer_types). Measured small and not harmful: 113 public-set questions answered
+correctly instead of 112, one more of ours with the fact chosen first. Refusing outright when no
+chosen sentence holds the kind was measured too and dropped: it refused more right answers
+(public correct 0.71 to 0.66) than wrong ones."""
 RANK_PRIOR = 0.1
 """A preference for sentences from higher-ranked passages (0.1 for the first, 0.05 for the second,
 ...): retrieval has weighed the whole passage, the sentence score only the sentence. Raised from

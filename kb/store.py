@@ -35,9 +35,11 @@ search for 1 question in 100 on a public set, and a different one from one proce
 hits. Hybrid search's deeper queries (hundreds of results) were never affected."""
 
 SENTENCES_CONFIGURATION = {"hnsw": {"space": "ip"}}
-"""Sentence vectors are looked up by chunk, never searched; in "cosine" space Chroma would normalise
-them again on the way in, changing their last bits, and answers must not depend on whether a
-sentence's vector was stored or computed at question time."""
+"""Sentence vectors are looked up by chunk (the answerer) and searched (hybrid search's sentence
+ranking, which asks for hundreds of them, so the default breadth suffices). In "cosine" space
+Chroma would normalise them again on the way in, changing their last bits, and answers must not
+depend on whether a sentence's vector was stored or computed at question time; the vectors are
+normalised, so inner product is the cosine."""
 
 
 def collection_metadata(identity: EmbedderIdentity, *, chunks: bool) -> dict[str, Any]:
@@ -195,7 +197,8 @@ class KnowledgeStore:
     # (kb.sentences.candidate_sentences) by its embedding. Ingestion embeds them once and stores
     # them here, one entry per sentence: id ``<chunk_id>:s<i>``, the sentence as document, and
     # chunk_id, doc_id, version, position as metadata, so that removal, replacement and garbage
-    # collection treat them exactly like the chunks they come from. They are never searched.
+    # collection treat them exactly like the chunks they come from. Hybrid search also searches
+    # them (kb.sentence_search), ranking each chunk by its closest sentence.
 
     def add_sentences(self, ids: list[str], texts: list[str], vectors, metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), CHROMA_GET_PAGE):
