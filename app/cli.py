@@ -201,6 +201,8 @@ def remove(documents: tuple[str, ...], as_json: bool) -> None:
 def set_fields(document: str, fields: tuple[str, ...], as_json: bool) -> None:
     """Change a document's metadata (title, date, doc_type, status, repealed_by, ...) without re-embedding.
 
+    Only a new title re-embeds the document's chunks, whose vectors carry it.
+
     An empty value removes a field: kb set DOC repealed_by=
     Example: kb set id_uu_39_2004.md status=repealed "repealed_by=UU 18/2017"
     """
@@ -214,7 +216,7 @@ def set_fields(document: str, fields: tuple[str, ...], as_json: bool) -> None:
     knowledge_base = _writable_knowledge_base()
     record = knowledge_base.document(document)
     with knowledge_base.store.writing():
-        record = set_metadata(knowledge_base.store, record, changes)
+        record = set_metadata(knowledge_base.store, record, changes, knowledge_base.embeddings)
     _audit(knowledge_base.settings, "set", doc_id=record.doc_id, source=record.source, changes=changes)
     if as_json:
         _print_json(record.summary())

@@ -317,7 +317,7 @@ def build_console(services: WebServices) -> gr.Blocks:
         record = knowledge_base.document(doc_id)
         before = {key: (record.title if key == "title" else record.metadata.get(key)) for key in changes}
         with knowledge_base.store.writing():
-            record = set_metadata(knowledge_base.store, record, changes)
+            record = set_metadata(knowledge_base.store, record, changes, knowledge_base.embeddings)
         services.audit.write(user, "set_metadata", doc_id=record.doc_id, source=record.source, changes=changes,
                              before=before)
         return {"title": record.title, **record.metadata}, documents_table(knowledge_base), ""

@@ -279,10 +279,11 @@ class Ingestor:
             self.store.registry.save(original)
 
     def _refresh_given_metadata(self, record: DocumentRecord, given: dict[str, str]) -> None:
-        """Apply sidecar or --meta values that changed since the last run, without re-embedding."""
+        """Apply sidecar or --meta values that changed since the last run, without re-embedding the text
+        (a new title re-embeds the chunks, whose vectors carry it: kb.passage_text)."""
         changes = {key: value for key, value in given.items() if _current_value(record, key) != value}
         if changes:
-            set_metadata(self.store, record, changes)
+            set_metadata(self.store, record, changes, self.embeddings)
 
     # -- pruning ---------------------------------------------------------------------------
 

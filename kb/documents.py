@@ -7,7 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from kb.embeddings import KBEmbeddings
 from kb.ids import is_url
+from kb.passage_text import embedding_text
 from kb.registry import DOC_FIELDS, DocumentRecord
 from kb.settings import Settings
 from kb.store import KnowledgeStore
@@ -48,11 +50,15 @@ def collect_garbage(store: KnowledgeStore) -> int:
     return orphans
 
 
-def set_metadata(store: KnowledgeStore, record: DocumentRecord, fields: dict[str, str]) -> DocumentRecord:
-    """Change descriptive metadata (and the title) without embedding anything again.
+def set_metadata(
+    store: KnowledgeStore, record: DocumentRecord, fields: dict[str, str], embeddings: KBEmbeddings | None = None
+) -> DocumentRecord:
+    """Change descriptive metadata (and the title) without embedding the document's text again.
 
     An empty value removes a field. Fields set here count as given by a person, so detection
-    (e.g. a later repeal clause) will not override them.
+    (e.g. a later repeal clause) will not override them. A chunk's vector is made with its
+    document's title in front (kb.passage_text), so a new title re-embeds the chunks when
+    ``embeddings`` is given (their sentences, which carry no title, stay as they are).
     """
     metadata = dict(record.metadata)
     given = set(filter(None, metadata.get("given_fields", "").split(",")))
@@ -69,7 +75,19 @@ def set_metadata(store: KnowledgeStore, record: DocumentRecord, fields: dict[str
     store.registry.save(record)
     removed = [name for name in DOC_FIELDS if name not in metadata]
     store.update_chunk_metadata(record.chunk_ids, record.chunk_fields(), removed)
+    if embeddings is not None and "title" in fields:
+        reembed_chunks(store, embeddings, record.chunk_ids)
     return record
+
+
+def reembed_chunks(store: KnowledgeStore, embeddings: KBEmbeddings, chunk_ids: list[str], batch_size: int = 32) -> None:
+    """Embed these chunks again from their stored text and metadata (kb.passage_text)."""
+    for start in range(0, len(chunk_ids), batch_size):
+        page = store.chunks.get(ids=chunk_ids[start : start + batch_size], include=["documents", "metadatas"])
+        vectors = embeddings.embed_passages(
+            [embedding_text(text, metadata) for text, metadata in zip(page["documents"], page["metadatas"])]
+        )
+        store.chunks.update(ids=page["ids"], embeddings=vectors)
 
 
 def apply_repeals(store: KnowledgeStore) -> list[tuple[DocumentRecord, str]]:

@@ -8,8 +8,9 @@ the embedded text (the stored text, which citations quote, stays the chunk alone
 crossed-language document Recall@5 on our question set from 0.70 to 0.80 and passage
 Recall@5 from 0.60 to 0.70 (docs/benchmarks.md, "Retrieval").
 
-Ingestion and reindexing both embed through here, from the fields the chunk's metadata keeps,
-so a reindexed store gets exactly the vectors a fresh ingestion would.
+Ingestion, reindexing and a change of title (kb.documents.set_metadata) all embed through here,
+from the fields the chunk's metadata keeps, so they give exactly the vectors a fresh ingestion
+would.
 """
 
 from __future__ import annotations

@@ -59,3 +59,19 @@ def test_a_store_embedded_without_headers_is_reported_until_reindexed(knowledge_
     assert knowledge_base.store.passage_text_format() is None and knowledge_base.store.passage_text_outdated()
     reindex(knowledge_base.store, knowledge_base.embeddings)
     assert not knowledge_base.store.passage_text_outdated()
+
+
+def test_a_new_title_re_embeds_the_documents_chunks(knowledge_base, folder):  # noqa: F811
+    from kb.documents import set_metadata
+
+    ingest(knowledge_base, folder)
+    guide = knowledge_base.document("remittance_guide.md")
+    other = knowledge_base.document("pelatihan_bahasa.txt")
+    before = {chunk_id: vector for chunk_id, _, vector in zip(*stored_chunks(knowledge_base))}
+    set_metadata(knowledge_base.store, guide, {"title": "Panduan kiriman uang"}, knowledge_base.embeddings)
+    ids, texts, vectors = stored_chunks(knowledge_base)
+    assert np.allclose(vectors, knowledge_base.embeddings.embed_passages(texts), atol=1e-6)
+    changed = {chunk_id for chunk_id, vector in zip(ids, vectors) if not np.allclose(vector, before[chunk_id], atol=1e-6)}
+    assert changed and changed <= set(guide.chunk_ids)
+    assert not changed & set(other.chunk_ids)
+    assert all(text.startswith("Panduan kiriman uang\n") for chunk_id, text in zip(ids, texts) if chunk_id in guide.chunk_ids)
