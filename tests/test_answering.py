@@ -199,3 +199,25 @@ def test_sentences_not_stored_are_embedded_at_question_time(answering_kb, monkey
     scored = ExtractiveAnswerer(answering_kb).score_sentences(question, hits)
     assert [(s.text, s.score) for s in scored] == [(s.text, s.score) for s in expected]
     assert 0 < sum(map(len, calls)) < len(expected)
+
+
+WAGES = """# Wage protection
+
+Migrant workers in Korea earn at least the national minimum wage of 9,860 won an hour, the same as Korean workers.
+"""
+
+MEMBERS = """# Observer states
+
+Observer states of the organization include Bahrain, Bhutan, Indonesia, Qatar and Taiwan, which attend the council without a vote.
+"""
+
+
+def test_names_in_the_question_must_be_in_the_cited_passages_not_just_any_retrieved(tmp_path):
+    knowledge_base = build_knowledge_base(tmp_path, {"wages.md": WAGES, "members.md": MEMBERS})
+    korea = knowledge_base.ask("What is the minimum wage for migrant workers in Korea?")
+    assert korea.answered and "9,860" in korea.answer, korea.answer
+    taiwan = knowledge_base.ask("What is the minimum wage for migrant workers in Taiwan?")
+    assert not taiwan.answered, taiwan.answer
+    assert any(hit.source == "members.md" for hit in knowledge_base.search("minimum wage migrant workers Taiwan", 8)), (
+        "precondition: a retrieved passage names Taiwan"
+    )
