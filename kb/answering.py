@@ -253,8 +253,9 @@ def anchors_found(question: str, hits: list[SearchHit]) -> bool:
 
     Any retrieved passage used to count, and a list of member states naming Taiwan let a GCM
     objective on wages answer "What is the minimum wage ... in Taiwan?". Checking the cited
-    passages refused 3 more of 162 held-out public-set questions and lost 3 of 158 right answers
-    (benchmarks/refusal_public.py); on our set it answered as many correctly (22 of 50)."""
+    passages answered 43% of 162 held-out public-set questions instead of 46%, and 69% of 158
+    answerable ones correctly instead of 71% (benchmarks/refusal_public.py); on our set it
+    answered as many correctly (22 of 50)."""
     anchors = {match.lower() for match in _ANCHOR.findall(question)}
     if not anchors:
         return True
