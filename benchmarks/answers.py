@@ -23,6 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 
 from kb.api import KnowledgeBase  # noqa: E402
@@ -32,7 +33,6 @@ from kb.settings import Settings  # noqa: E402
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.jsonl"
 CHART = REPORT_FILE.parent / "answers_tradeoff.png"
-NO_THRESHOLD = -1e9
 
 
 @dataclass
@@ -43,6 +43,10 @@ class Outcome:
     confidence: float
     correct: bool
     seconds: float
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.question.source)
 
 
 def normalise(text: str) -> str:
@@ -68,51 +72,6 @@ def answer_all(knowledge_base: KnowledgeBase, questions: list[Question]) -> list
         outcomes.append(Outcome(question, answer.answered, answer.confidence, is_correct(question, answer),
                                 time.perf_counter() - started))
     return outcomes
-
-
-def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
-    answerable = [o for o in outcomes if o.question.source]
-    unanswerable = [o for o in outcomes if not o.question.source]
-    answered = lambda o: o.answered and o.confidence >= threshold  # noqa: E731
-    return {
-        "threshold": threshold,
-        "answered_correctly": sum(answered(o) and o.correct for o in answerable) / len(answerable),
-        "wrongly_refused": sum(not answered(o) for o in answerable) / len(answerable),
-        "unanswerable_refused": sum(not answered(o) for o in unanswerable) / max(1, len(unanswerable)),
-    }
-
-
-def sweep(outcomes: list[Outcome]) -> list[dict[str, float]]:
-    scores = sorted({round(o.confidence, 3) for o in outcomes if o.answered})
-    candidates = [NO_THRESHOLD, *scores, max(scores, default=0) + 0.001]
-    return [rates(outcomes, threshold) for threshold in candidates]
-
-
-def best_threshold(curve: list[dict[str, float]]) -> dict[str, float]:
-    """The threshold maximising correct answers plus refused unanswerables (both count as right)."""
-    return max(curve, key=lambda row: (row["answered_correctly"] + row["unanswerable_refused"], -row["threshold"]))
-
-
-def draw(curve: list[dict[str, float]], chosen: dict[str, float]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [row for row in curve if row["threshold"] > NO_THRESHOLD]
-    x = [row["threshold"] for row in rows]
-    figure, axis = plt.subplots(figsize=(7, 4))
-    axis.plot(x, [row["answered_correctly"] for row in rows], label="answerable: answered correctly")
-    axis.plot(x, [row["wrongly_refused"] for row in rows], label="answerable: wrongly refused")
-    axis.plot(x, [1 - row["unanswerable_refused"] for row in rows], label="unanswerable: wrongly answered")
-    axis.axvline(chosen["threshold"], color="grey", linestyle="--", label=f"chosen {chosen['threshold']:.3f}")
-    axis.set_xlabel("minimum confidence (best sentence score)")
-    axis.set_ylabel("share of questions")
-    axis.set_ylim(0, 1)
-    axis.legend(fontsize=8)
-    axis.set_title("Default answerer: refusal threshold trade-off")
-    figure.tight_layout()
-    figure.savefig(CHART, dpi=110)
 
 
 def render(outcomes: list[Outcome], curve: list[dict[str, float]], chosen: dict[str, float], current: float) -> str:
@@ -170,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
         outcomes = answer_all(knowledge_base, questions)
     curve = sweep(outcomes)
     chosen = best_threshold(curve)
-    draw(curve, chosen)
+    draw(curve, chosen["threshold"], "Default answerer: refusal threshold trade-off", CHART)
     section = render(outcomes, curve, chosen, current)
     print(section)
     for outcome in outcomes:

@@ -27,7 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answers import NO_THRESHOLD, normalise  # noqa: E402
+from answers import normalise  # noqa: E402
+from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 from retrieval import (  # noqa: E402
     EVAL_DIR,
@@ -121,49 +122,9 @@ def our_outcomes(kb_home: Path) -> list[Outcome]:
     ]
 
 
-def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
-    answerable = [o for o in outcomes if o.answerable]
-    unanswerable = [o for o in outcomes if not o.answerable]
-    answered = lambda o: o.answered and o.confidence >= threshold  # noqa: E731
-    return {
-        "threshold": threshold,
-        "answered_correctly": sum(answered(o) and o.correct for o in answerable) / max(1, len(answerable)),
-        "wrongly_refused": sum(not answered(o) for o in answerable) / max(1, len(answerable)),
-        "wrongly_answered": sum(answered(o) for o in unanswerable) / max(1, len(unanswerable)),
-    }
-
-
-def thresholds(outcomes: list[Outcome]) -> list[float]:
-    scores = sorted({round(o.confidence, 3) for o in outcomes if o.answered})
-    return [NO_THRESHOLD, *scores, max(scores, default=0) + 0.001]
-
-
 def choose(outcomes: list[Outcome]) -> dict[str, float]:
     """The threshold maximising correct answers plus refused unanswerables (both count as right)."""
-    curve = [rates(outcomes, t) for t in thresholds(outcomes)]
-    return max(curve, key=lambda row: (row["answered_correctly"] + 1 - row["wrongly_answered"], -row["threshold"]))
-
-
-def draw(outcomes: list[Outcome], chosen: float) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [rates(outcomes, t) for t in thresholds(outcomes)[1:]]
-    x = [row["threshold"] for row in rows]
-    figure, axis = plt.subplots(figsize=(7, 4))
-    axis.plot(x, [row["answered_correctly"] for row in rows], label="answerable: answered correctly")
-    axis.plot(x, [row["wrongly_refused"] for row in rows], label="answerable: wrongly refused")
-    axis.plot(x, [row["wrongly_answered"] for row in rows], label="unanswerable: wrongly answered")
-    axis.axvline(chosen, color="grey", linestyle="--", label=f"chosen {chosen:.3f}")
-    axis.set_xlabel("minimum confidence (best sentence score)")
-    axis.set_ylabel("share of questions")
-    axis.set_ylim(0, 1)
-    axis.legend(fontsize=8)
-    axis.set_title("Refusal trade-off, public sets with held-out passages (pooled)")
-    figure.tight_layout()
-    figure.savefig(CHART, dpi=110)
+    return best_threshold(sweep(outcomes))
 
 
 def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -> str:
@@ -229,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.kb_home:
         groups["our set"] = our_outcomes(args.kb_home)
     chosen = choose(public)["threshold"]
-    draw(public, chosen)
+    draw(sweep(public), chosen, "Refusal trade-off, public sets with held-out passages (pooled)", CHART)
     body = render(groups, chosen, Settings().answer_min_confidence)
     print(body)
     write_section("refusal-public", body)
