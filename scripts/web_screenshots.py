@@ -61,6 +61,18 @@ def ask(page, question: str, turns: int) -> None:
     page.wait_for_timeout(600)
 
 
+SEND_LABEL = {"id-ID": "Kirim", "en-US": "Send"}
+
+
+def open_chat(browser, url: str, width: int, height: int, locale: str):
+    """The chat in a browser of this locale and screen size, once its labels are in that language."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
+    page.goto(url)
+    page.wait_for_selector("#kb-question textarea")
+    page.wait_for_function(f"() => document.querySelector('#kb-send').innerText.trim() === '{SEND_LABEL[locale]}'")
+    return page
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kb-home", type=Path, required=True, help="A built knowledge base (KB_HOME).")
@@ -76,22 +88,15 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
 
-            desktop = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="id-ID")
-            desktop.goto(url)
-            desktop.wait_for_selector("#kb-question textarea")
+            desktop = open_chat(browser, url, 1280, 1000, "id-ID")
             ask(desktop, QUESTION_ID, 1)
             desktop.screenshot(path=str(args.out / "chat-desktop.png"))
 
-            english = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
-            english.goto(url)
-            english.wait_for_selector("#kb-send")
-            english.wait_for_function("() => document.querySelector('#kb-send').innerText.trim() === 'Send'")
+            english = open_chat(browser, url, 1280, 900, "en-US")
             ask(english, QUESTION_EN, 1)
             english.screenshot(path=str(args.out / "chat-desktop-en.png"))
 
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="id-ID")
-            phone.goto(url)
-            phone.wait_for_selector("#kb-question textarea")
+            phone = open_chat(browser, url, 390, 844, "id-ID")
             ask(phone, PHONE_QUESTION, 1)
             phone.locator("#kb-chat").scroll_into_view_if_needed()
             phone.screenshot(path=str(args.out / "chat-phone.png"))
