@@ -64,14 +64,10 @@ def best_sentence_ranking(
 
 
 def _sentence_where(versions: list[str] | None, filters: SearchFilters | None) -> dict[str, Any] | None:
-    clauses: list[dict[str, Any]] = []
-    if versions is not None:
-        clauses.append({"version": {"$in": versions}})
-    if filters is not None and filters.doc_ids:
-        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    """The chunks' Chroma filter for what sentences also carry: version and document."""
+    from kb.search import SearchFilters, chunk_where  # imported here: kb.search imports this module
+
+    return chunk_where(versions, SearchFilters(doc_ids=list(filters.doc_ids)) if filters else None)
 
 
 def _chunks_allowed(store: KnowledgeStore, chunk_ids: list[str], filters: SearchFilters) -> set[str]:
