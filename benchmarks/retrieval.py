@@ -54,7 +54,7 @@ from kb.ids import chunk_id_for, version_of  # noqa: E402
 from kb.registry import DocumentRecord  # noqa: E402
 from kb.search import POOL_FACTOR, SearchHit, nearest_chunks  # noqa: E402
 from kb.sentence_search import best_sentence_ranking  # noqa: E402
-from kb.sentences import candidate_sentences, sentence_id  # noqa: E402
+from kb.sentences import candidate_sentences, sentence_entries  # noqa: E402
 from kb.settings import Settings  # noqa: E402
 from kb.store import KnowledgeStore  # noqa: E402
 
@@ -99,13 +99,9 @@ class EvalSet:
     def texts(self) -> list[str]:
         return [passage_text(passage) for passage in self.passages]
 
-    def sentences(self) -> list[tuple[int, int, str]]:
-        """(passage index, position, sentence) of every candidate sentence, as ingestion splits chunks."""
-        return [
-            (index, position, sentence)
-            for index, text in enumerate(self.texts())
-            for position, sentence in enumerate(candidate_sentences(text))
-        ]
+    def sentences(self) -> list[str]:
+        """Every candidate sentence of the passages, as ingestion splits chunks."""
+        return [sentence for text in self.texts() for sentence in candidate_sentences(text)]
 
 
 def passage_text(passage: dict) -> str:
@@ -153,41 +149,34 @@ def load_set(name: str, limit: int | None) -> EvalSet:
 def embed_set(evalset: EvalSet, embeddings: KBEmbeddings, cache_dir: Path) -> np.ndarray:
     """The set's passage vectors, embedded once in batches of 32 and cached as .npy."""
     key = hashlib.sha256(f"{embeddings.identity.name}\n{evalset.sha256}".encode()).hexdigest()[:16]
-    path = cache_dir / f"{evalset.name}-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    texts = evalset.texts()
-    started = time.perf_counter()
-    parts = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        parts.append(embeddings.embed_passages(texts[start : start + EMBED_BATCH]))
-        if (start // EMBED_BATCH) % 10 == 9:
-            log(f"  {evalset.name}: {start + EMBED_BATCH}/{len(texts)} passages embedded")
-    vectors = np.vstack(parts).astype(np.float32)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    log(f"embedded {evalset.name}: {len(texts)} passages in {time.perf_counter() - started:.0f} s")
-    return vectors
+    return embed_cached(evalset.texts(), embeddings, cache_dir / f"{evalset.name}-{key}.npy", EMBED_BATCH,
+                        f"{evalset.name}: passages")
 
 
 def embed_set_sentences(evalset: EvalSet, embeddings: KBEmbeddings, cache_dir: Path) -> dict[str, np.ndarray]:
     """The vectors of the set's distinct candidate sentences, embedded once and cached as .npy."""
-    unique = list(dict.fromkeys(sentence for _, _, sentence in evalset.sentences()))
+    unique = list(dict.fromkeys(evalset.sentences()))
     digest = hashlib.sha256("\n".join([embeddings.identity.name, *unique]).encode()).hexdigest()[:16]
     path = cache_dir / f"{evalset.name}-sentences-{digest}.npy"
+    return dict(zip(unique, embed_cached(unique, embeddings, path, SENTENCE_BATCH, f"{evalset.name}: sentences")))
+
+
+def embed_cached(texts: list[str], embeddings: KBEmbeddings, path: Path, batch: int, what: str) -> np.ndarray:
+    """``texts`` embedded as passages, ``batch`` at a time with progress every 10 batches, kept in ``path``
+    (.npy) and read from there when it exists."""
     if path.exists():
-        return dict(zip(unique, np.load(path)))
+        return np.load(path)
     started = time.perf_counter()
     parts = []
-    for start in range(0, len(unique), SENTENCE_BATCH):
-        parts.append(embeddings.embed_passages(unique[start : start + SENTENCE_BATCH]))
-        if (start // SENTENCE_BATCH) % 10 == 9:
-            log(f"  {evalset.name}: {start + SENTENCE_BATCH}/{len(unique)} sentences embedded")
+    for start in range(0, len(texts), batch):
+        parts.append(embeddings.embed_passages(texts[start : start + batch]))
+        if (start // batch) % 10 == 9:
+            log(f"  {what}: {start + batch}/{len(texts)} embedded")
     vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
-    log(f"embedded {evalset.name}: {len(unique)} sentences in {time.perf_counter() - started:.0f} s")
-    return dict(zip(unique, vectors))
+    log(f"embedded {what}: {len(texts)} in {time.perf_counter() - started:.0f} s")
+    return vectors
 
 
 # -- knowledge bases ------------------------------------------------------------------------
@@ -291,18 +280,13 @@ def write_set(store: KnowledgeStore, evalset: EvalSet, identity: EmbedderIdentit
 
 def write_set_sentences(store: KnowledgeStore, evalset: EvalSet, chunk_ids: list[str], doc_id: str, version: str) -> None:
     """The passages' sentence vectors, stored as ingestion stores a document's."""
-    sentences = evalset.sentences()
-    if not sentences:
+    entries = [
+        entry for chunk_id, text in zip(chunk_ids, evalset.texts()) for entry in sentence_entries(chunk_id, text, doc_id, version)
+    ]
+    if not entries:
         return
-    store.add_sentences(
-        [sentence_id(chunk_ids[index], position) for index, position, _ in sentences],
-        [sentence for _, _, sentence in sentences],
-        np.stack([evalset.sentence_vectors[sentence] for _, _, sentence in sentences]),
-        [
-            {"chunk_id": chunk_ids[index], "doc_id": doc_id, "version": version, "position": position}
-            for index, position, _ in sentences
-        ],
-    )
+    ids, sentences, metadatas = map(list, zip(*entries))
+    store.add_sentences(ids, sentences, np.stack([evalset.sentence_vectors[s] for s in sentences]), metadatas)
 
 
 def ingest_corpus(knowledge_base: KnowledgeBase) -> dict:

@@ -48,7 +48,7 @@ from kb.ids import (
 from kb.language import detect_language, dominant_language
 from kb.passage_text import embedding_text
 from kb.registry import DocumentRecord
-from kb.sentences import candidate_sentences, sentence_id
+from kb.sentences import sentence_entries
 from kb.settings import Settings
 from kb.store import KnowledgeStore
 
@@ -326,11 +326,10 @@ class SentenceWriter:
     def add(self, chunk_ids: list[str], texts: list[str]) -> None:
         """Queue the sentences of these chunks; written once ``SENTENCE_BATCH`` need embedding."""
         for chunk_id, text in zip(chunk_ids, texts):
-            for position, sentence in enumerate(candidate_sentences(text)):
-                metadata = {"chunk_id": chunk_id, "doc_id": self.doc_id, "version": self.version, "position": position}
-                self._pending.append((sentence_id(chunk_id, position), sentence, metadata))
-                if sentence not in self._vectors:
-                    self._unembedded[sentence] = None
+            for entry in sentence_entries(chunk_id, text, self.doc_id, self.version):
+                self._pending.append(entry)
+                if entry[1] not in self._vectors:
+                    self._unembedded[entry[1]] = None
         if len(self._unembedded) >= SENTENCE_BATCH:
             self.flush()
 

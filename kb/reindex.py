@@ -18,7 +18,7 @@ import numpy as np
 
 from kb.embeddings import KBEmbeddings
 from kb.passage_text import embedding_text
-from kb.sentences import candidate_sentences, sentence_id
+from kb.sentences import sentence_entries
 from kb.store import CHUNKS_CONFIGURATION, SENTENCES_CONFIGURATION, KnowledgeStore, collection_metadata
 
 
@@ -67,21 +67,16 @@ def reindex(
 
 
 def _add_sentences(collection, embeddings: KBEmbeddings, chunks) -> None:
-    ids, texts, metadatas = [], [], []
-    for chunk in chunks:
-        for position, sentence in enumerate(candidate_sentences(chunk.text)):
-            ids.append(sentence_id(chunk.chunk_id, position))
-            texts.append(sentence)
-            metadatas.append(
-                {
-                    "chunk_id": chunk.chunk_id,
-                    "doc_id": chunk.metadata.get("doc_id", ""),
-                    "version": chunk.metadata.get("version", ""),
-                    "position": position,
-                }
-            )
-    if not ids:
+    entries = [
+        entry
+        for chunk in chunks
+        for entry in sentence_entries(
+            chunk.chunk_id, chunk.text, chunk.metadata.get("doc_id", ""), chunk.metadata.get("version", "")
+        )
+    ]
+    if not entries:
         return
+    ids, texts, metadatas = map(list, zip(*entries))
     unique = list(dict.fromkeys(texts))
     by_text = dict(zip(unique, embeddings.embed_passages(unique)))
     collection.add(ids=ids, embeddings=np.stack([by_text[text] for text in texts]), documents=texts, metadatas=metadatas)

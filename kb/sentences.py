@@ -54,6 +54,17 @@ def candidate_sentences(text: str) -> list[str]:
     return sentences
 
 
+def sentence_entries(chunk_id: str, text: str, doc_id: str, version: str) -> list[tuple[str, str, dict]]:
+    """``(id, sentence, metadata)`` of each candidate sentence of a chunk, as the sentences
+    collection stores them: tagged with the chunk's document and version, so they are committed,
+    replaced and removed with it (kb.store)."""
+    return [
+        (sentence_id(chunk_id, position), sentence,
+         {"chunk_id": chunk_id, "doc_id": doc_id, "version": version, "position": position})
+        for position, sentence in enumerate(candidate_sentences(text))
+    ]
+
+
 def sentence_id(chunk_id: str, position: int) -> str:
     """The id of a chunk's ``position``-th candidate sentence in the sentences collection."""
     return f"{chunk_id}:s{position}"
