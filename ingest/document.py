@@ -42,6 +42,9 @@ class LoadedDocument:
     """One of: pdf, md, txt, html, docx."""
     sections: list[Section]
     title: str | None = None
+    title_candidates: list[str] = field(default_factory=list)
+    """Headings that follow the title before any text, which may name the document in another
+    language (a bilingual treaty opens with its Dutch name, then its English one)."""
     pages: int | None = None
     """Number of physical pages (PDF), else None."""
     metadata: dict[str, str] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from ingest.loaders.titles import first_heading_like_line
 from ingest.metadata import combine, detect_metadata, read_sidecar
 from ingest.ocr import OcrOptions, OcrPageRead, using_ocr_options
 from ingest.report import FileResult, IngestReport
+from ingest.title_language import title_in_document_language
 from kb.documents import (
     apply_repeals,
     collect_garbage,
@@ -209,8 +210,14 @@ class Ingestor:
         languages = tuple(self.settings.languages)
         chunk_languages = [detect_language(draft.text, languages) for draft in drafts]
         metadata = combine({**detect_metadata(document), **_ocr_report(loaded)}, sidecar, meta)
-        title = metadata.pop("title", None) or _title_after_cleaning(loaded, document) or readable_name(document.source)
         doc_lang = metadata.pop("lang", None) or dominant_language(chunk_languages, [len(d.text) for d in drafts])
+        title = (
+            metadata.pop("title", None)
+            or title_in_document_language(
+                _title_after_cleaning(loaded, document), loaded.title_candidates, doc_lang, languages
+            )
+            or readable_name(document.source)
+        )
         doc_id = doc_id_for(location)
         version = version_of(sha256)
         record = DocumentRecord(

@@ -22,10 +22,17 @@ def _identifier(languages: tuple[str, ...]):
 
 def detect_language(text: str, languages: tuple[str, ...] = ("id", "en", "ms", "nl")) -> str:
     """ISO 639-1 code of ``text``'s language among ``languages``, or ``und`` when too short."""
+    return classify_language(text, languages)[0]
+
+
+def classify_language(text: str, languages: tuple[str, ...] = ("id", "en", "ms", "nl")) -> tuple[str, float]:
+    """``text``'s language among ``languages`` and the detector's probability for it (``und``, 0.0 when
+    too short). On a heading of a few words the guess is often a coin toss ("Personal Status": ms,
+    0.22), and a caller acting on it should want the probability high."""
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
-        return UNDETERMINED
-    code, _probability = _identifier(tuple(languages)).classify(text)
-    return "id" if code == "ms" else code
+        return UNDETERMINED, 0.0
+    code, probability = _identifier(tuple(languages)).classify(text)
+    return ("id" if code == "ms" else code), float(probability)
 
 
 def dominant_language(codes: list[str], weights: list[int]) -> str:

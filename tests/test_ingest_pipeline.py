@@ -200,6 +200,40 @@ def test_metadata_from_sidecar_and_meta_and_set_without_reembedding(knowledge_ba
     assert all("repealed_by" not in metadata for metadata in metadatas)
 
 
+BILINGUAL_TREATY = """<meta http-equiv='Content-Type' content='text/html; charset=utf-8' />
+
+##Verdrag betreffende de status van vluchtelingen
+
+####CONVENTION RELATING TO THE STATUS OF REFUGEES
+
+### Article 17
+
+1. The Contracting States shall accord to refugees lawfully staying in their territory the most favourable treatment accorded to nationals of a foreign country as regards the right to engage in wage-earning employment.
+
+2. Restrictive measures imposed on aliens shall not be applied to a refugee who has completed three years' residence in the country.
+"""
+
+
+def test_a_title_in_another_language_gives_way_to_the_documents_own(knowledge_base, tmp_path):
+    """The Dutch treaty database names an English treaty in Dutch first: the English name is the title,
+    in the record, on the chunks and in the text they are embedded from."""
+    path = tmp_path / "refugee_convention_en_nl.md"
+    path.write_text(BILINGUAL_TREATY, encoding="utf-8")
+    ingest(knowledge_base, path)
+    record = knowledge_base.document("refugee_convention_en_nl.md")
+    assert record.lang == "en"
+    assert record.title == "CONVENTION RELATING TO THE STATUS OF REFUGEES"
+    chunks = knowledge_base.store.chunks.get(ids=record.chunk_ids)["metadatas"]
+    assert {chunk["title"] for chunk in chunks} == {record.title}
+
+
+def test_a_title_in_the_documents_language_is_kept(knowledge_base, tmp_path):
+    path = tmp_path / "panduan.md"
+    path.write_text("# Panduan Pekerja Migran Indonesia\n\n## Remittance guide\n\n" + ARTICLE, encoding="utf-8")
+    ingest(knowledge_base, path)
+    assert knowledge_base.document("panduan.md").title == "Panduan Pekerja Migran Indonesia"
+
+
 def test_repeal_clause_marks_the_older_statute_repealed_in_either_order(knowledge_base, tmp_path):
     folder = tmp_path / "statutes"
     folder.mkdir()

@@ -131,6 +131,40 @@ def test_pdf_one_section_per_page_with_metadata(tmp_path: Path) -> None:
     assert document.metadata == {"author": "IOM Indonesia", "date": "2024-03-05"}
 
 
+def make_cover_pdf(lines: list[tuple[float, str]]) -> bytes:
+    """A one-page PDF with each line set in its own font size, as report covers are."""
+    pdf = FPDF()
+    pdf.add_page()
+    for size, text in lines:
+        pdf.set_font("helvetica", size=size)
+        pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+BODY = "The evaluation covered the years 2020 to 2024 and all regional offices of the organization. " * 3
+
+
+def test_pdf_title_is_the_largest_type_on_the_cover(tmp_path: Path) -> None:
+    data = make_cover_pdf([(10, "IOM CENTRAL EVALUATION"), (22, "Meta-evaluation of IOM evaluations 2020-2024"), (10, BODY)])
+    document = load_file(write(tmp_path, "meta.pdf", data), max_bytes=LIMIT)
+    assert document.title == "Meta-evaluation of IOM evaluations 2020-2024"
+
+
+def test_pdf_cover_banner_is_joined_with_the_title_under_it(tmp_path: Path) -> None:
+    """A banner in the largest type ("EVALUATION BRIEF") names the kind of document; the title follows it."""
+    data = make_cover_pdf(
+        [(26, "EVALUATION BRIEF"), (16, "EVALUATION OF IOM ACCOUNTABILITY TO AFFECTED POPULATIONS"), (10, BODY)]
+    )
+    document = load_file(write(tmp_path, "brief.pdf", data), max_bytes=LIMIT)
+    assert document.title == "EVALUATION BRIEF: EVALUATION OF IOM ACCOUNTABILITY TO AFFECTED POPULATIONS"
+
+
+def test_pdf_page_set_in_one_size_has_no_cover_title(tmp_path: Path) -> None:
+    data = make_cover_pdf([(11, "Summary"), (11, BODY)])
+    document = load_file(write(tmp_path, "summary.pdf", data), max_bytes=LIMIT)
+    assert document.title == "Summary"  # the first heading-like line, as before
+
+
 def test_pdf_title_falls_back_to_first_heading_when_metadata_is_junk(tmp_path: Path) -> None:
     data = make_pdf(["12\nGlobal Compact for Migration\nSummary of the objectives."], title="Microsoft Word - gcm.docx")
     document = load_file(write(tmp_path, "gcm.pdf", data), max_bytes=LIMIT)
@@ -206,7 +240,9 @@ def test_real_corpus_pdf() -> None:
     assert document.pages == 12
     assert document.metadata.get("author") == "Neil Dillon"
     assert document.metadata.get("date") == "2025-08-06"
-    assert "MIGRATION" in (document.title or "")
+    assert document.title == (
+        "EVALUATION OF THE IOM MIGRATION DATA STRATEGY 2020-2025 Case Study: IOM Asia-Pacific Regional Data Hub 2020–2025"
+    )
     assert all(1 <= section.page <= 12 for section in document.sections)
     assert "Data Hub" in document.full_text()
 
@@ -261,6 +297,7 @@ def test_markdown_lenient_headings_and_first_heading_title(tmp_path: Path) -> No
     text = "<meta http-equiv='Content-Type' content='text/html' />\n\n##Statuut\n\n####CONSTITUTION\n\nPreamble text.\n"
     document = load_file(write(tmp_path, "treaty.md", text), max_bytes=LIMIT)
     assert document.title == "Statuut"
+    assert document.title_candidates == ["CONSTITUTION"], "headings before any text may name it in another language"
     assert [s.heading for s in document.sections] == ["Statuut > CONSTITUTION"]
     assert "<meta" not in document.full_text()
 

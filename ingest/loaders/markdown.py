@@ -24,6 +24,8 @@ _META_TAG_LINE = re.compile(r"^\s*<meta\b[^>]*>\s*$", re.IGNORECASE)
 _PROVENANCE = re.compile(r"^Source:\s*\S")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS_UNDERSCORES = re.compile(r"(^|\s)_+|_+(\s|$)")
+MAX_TITLE_CANDIDATES = 3
+"""Opening headings kept as other possible titles: a translated name comes right after the first."""
 
 
 def load_markdown_bytes(data: bytes, path: str, source: str) -> LoadedDocument:
@@ -44,6 +46,8 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
     builder = SectionBuilder()
     first_heading: str | None = None
     top_headings: list[str] = []
+    opening_headings: list[str] = []
+    text_seen = False
     open_fence: str | None = None
     for line in lines:
         fence = _FENCE.match(line)
@@ -64,20 +68,25 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
                 first_heading = first_heading or title
                 if level == 1:
                     top_headings.append(title)
+                if not text_seen:
+                    opening_headings.append(title)
                 continue
         if not open_fence and _META_TAG_LINE.match(line):
             continue
+        text_seen = text_seen or bool(line.strip())
         builder.add_text(line)
 
     sections = builder.finish()
     if not sections:
         raise IngestError(path, EMPTY_FILE)
+    title = _document_title(top_headings, first_heading)
     return LoadedDocument(
         path=path,
         source=source,
         file_type="md",
         sections=sections,
-        title=_document_title(top_headings, first_heading),
+        title=title,
+        title_candidates=[heading for heading in opening_headings if heading != title][:MAX_TITLE_CANDIDATES],
         metadata=metadata,
     )
 

@@ -30,6 +30,7 @@ from pypdf.errors import DependencyError
 from ingest.document import LoadedDocument, Section
 from ingest.errors import IngestError
 from ingest.loaders.common import EMPTY_FILE, short_reason
+from ingest.loaders.pdf_title import cover_title
 from ingest.loaders.sections import normalize_block
 from ingest.loaders.titles import collapse_whitespace, first_heading_like_line, meaningful_title
 from ingest.ocr import current_ocr_options, needs_ocr
@@ -84,7 +85,9 @@ def load_pdf_bytes(data: bytes, path: str, source: str) -> LoadedDocument:
         source=source,
         file_type="pdf",
         sections=sections,
-        title=_embedded_title(reader) or first_heading_like_line(sections[0].text, join_wrapped=True),
+        title=_embedded_title(reader)
+        or cover_title(pages[sections[0].page - 1], sections[0].text)
+        or first_heading_like_line(sections[0].text, join_wrapped=True),
         pages=len(pages),
         metadata=metadata,
     )
