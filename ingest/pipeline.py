@@ -25,7 +25,7 @@ from ingest.loaders.titles import first_heading_like_line
 from ingest.metadata import combine, detect_metadata, read_sidecar
 from ingest.ocr import OcrOptions, OcrPageRead, using_ocr_options
 from ingest.report import FileResult, IngestReport
-from ingest.title_language import title_in_document_language
+from ingest.title_language import title_for_readers
 from kb.documents import (
     apply_repeals,
     collect_garbage,
@@ -213,9 +213,7 @@ class Ingestor:
         doc_lang = metadata.pop("lang", None) or dominant_language(chunk_languages, [len(d.text) for d in drafts])
         title = (
             metadata.pop("title", None)
-            or title_in_document_language(
-                _title_after_cleaning(loaded, document), loaded.title_candidates, doc_lang, languages
-            )
+            or title_for_readers(_title_after_cleaning(loaded, document), loaded.title_candidates, languages)
             or readable_name(document.source)
         )
         doc_id = doc_id_for(location)

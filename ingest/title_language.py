@@ -1,39 +1,39 @@
-"""A document's title in the document's own language.
+"""A document's title in a language its readers read.
 
-Bilingual sources name a document twice: the Dutch treaty database opens each English treaty
-with its Dutch name ("##Universele Verklaring van de Rechten van de Mens") and then its English
-one ("####Universal Declaration of Human Rights"). The first heading is the obvious title, but a
-reader of an English document, and the embedder that puts the title in front of every chunk
-(kb.passage_text), are better served by the name in the language the document is written in.
-With the English names, crossed-language passage Recall@5 on our question set rose (see
-docs/benchmarks.md, "Retrieval").
+The knowledge base is read in Indonesian and English. Bilingual sources name a document twice:
+the Dutch treaty database opens each treaty with its Dutch name ("##Universele Verklaring van de
+Rechten van de Mens") and then its English one ("####Universal Declaration of Human Rights"),
+and the Dutch translation that follows the English text makes Dutch the documents' main language
+by length. The first heading is the obvious title, but a reader of the citation, and the
+embedder that puts the title in front of every chunk (kb.passage_text), are better served by
+the English name. See docs/benchmarks.md ("Retrieval") for what it changed.
 
 Short headings are where language detection guesses ("Personal Status" comes out Malay with a
 probability of 0.22), so a title is only replaced when the detector is fairly sure of both:
-the title is in another language, and the candidate is in the document's.
+the title is in another language, and the candidate is in one the readers read.
 """
 
 from __future__ import annotations
 
 from kb.language import UNDETERMINED, classify_language
 
+READER_LANGUAGES = ("id", "en")
+"""The languages the knowledge base answers in (kb.answer_messages)."""
 MIN_PROBABILITY = 0.5
 """The detector's probability needed for each of the two judgements. The Dutch treaty names score
 0.58 to 1.0 as Dutch, their English names 0.75 to 1.0 as English; misread English headings of
 two or three words score under 0.3."""
 
 
-def title_in_document_language(
-    title: str | None, candidates: list[str], document_language: str, languages: tuple[str, ...]
-) -> str | None:
-    """``title``, or the first of ``candidates`` in ``document_language`` when ``title`` is in another."""
-    if not title or not candidates or document_language == UNDETERMINED:
+def title_for_readers(title: str | None, candidates: list[str], languages: tuple[str, ...]) -> str | None:
+    """``title``, or the first of ``candidates`` in a reader language when ``title`` is confidently in another."""
+    if not title or not candidates:
         return title
     title_language, probability = classify_language(title, languages)
-    if title_language in (UNDETERMINED, document_language) or probability < MIN_PROBABILITY:
+    if title_language in (UNDETERMINED, *READER_LANGUAGES) or probability < MIN_PROBABILITY:
         return title
     for candidate in candidates:
         language, probability = classify_language(candidate, languages)
-        if language == document_language and probability >= MIN_PROBABILITY:
+        if language in READER_LANGUAGES and probability >= MIN_PROBABILITY:
             return candidate
     return title
