@@ -95,3 +95,20 @@ def test_sentences_of_a_vanished_chunk_are_passed_over(tmp_path):
     assert knowledge_base.store.sentences.get(where={"doc_id": report.doc_id})["ids"], "precondition: sentences left"
     hits = knowledge_base.search("When did the evaluators make their field visits?", k=3)
     assert hits and all(hit.source != "report.md" for hit in hits)
+
+
+def test_a_store_made_with_a_narrower_search_gets_the_configured_breadth(settings):
+    """Chroma applies a collection's configuration only when creating it: a store made before
+    the sentence ranking searched wider (Chroma's ef_search 100) is widened when opened."""
+    import chromadb
+
+    from kb.store import CHUNKS_CONFIGURATION, SENTENCES_CONFIGURATION, KnowledgeStore
+
+    client = chromadb.PersistentClient(str(settings.home / "chroma"))
+    for name in (f"{settings.collection}_chunks", f"{settings.collection}_sentences"):
+        client.create_collection(name, embedding_function=None, configuration={"hnsw": {"space": "ip"}})
+    store = KnowledgeStore(settings, client=client)
+    assert store.sentences.configuration["hnsw"]["ef_search"] == SENTENCES_CONFIGURATION["hnsw"]["ef_search"]
+    assert store.chunks.configuration["hnsw"]["ef_search"] == CHUNKS_CONFIGURATION["hnsw"]["ef_search"]
+    reopened = client.get_collection(f"{settings.collection}_sentences", embedding_function=None)
+    assert reopened.configuration["hnsw"]["ef_search"] == 1000
