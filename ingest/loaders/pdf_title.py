@@ -2,7 +2,9 @@
 
 Reports rarely carry a title in their metadata, and the first line of the first page is often
 a banner or a running head ("EVALUATION BRIEF", "IOM CENTRAL EVALUATION"), so the first
-heading-like line names two evaluation briefs of our corpus alike "EVALUATION BRIEF". The cover's
+heading-like line named two evaluation briefs of our corpus alike "EVALUATION BRIEF", and a
+question about the brief on accountability to affected populations found nothing to match in
+its title (it now finds the passage at rank 5; kb.passage_text embeds the title). The cover's
 title is the text printed largest. When that largest text is itself a short label (a banner
 of one to three words in capitals), the title is what follows it in type larger than the body:
 "EVALUATION BRIEF: EVALUATION OF IOM ACCOUNTABILITY TO AFFECTED POPULATIONS". A page whose
