@@ -122,7 +122,7 @@ def _lines_matching(page_text: str, block: _Block) -> str | None:
     target = _squash(block.text)
     lines = [line for line in page_text.splitlines() if line.strip()]
     for first in range(len(lines)):
-        if not target.startswith(_squash(lines[first])[:20]) or not _squash(lines[first]):
+        if not target.startswith(_squash(lines[first])[:20]):
             continue
         taken, spelled = [], ""
         for line in lines[first:]:
