@@ -56,6 +56,10 @@ capitalised names not opening a sentence. Short numbers are left out: "24 jam" i
 "twenty-four hours" in an English document."""
 _WORD = re.compile(r"[^\W_]+")
 _ANCHOR_PREFIX = 5
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+"""A sentence holding a link is a reference entry or a pointer, not a statement: the Singapore
+paper's bibliography line on Hong Kong's domestic helpers was quoted as the answer to a question
+about their minimum wage. It is not quoted (its vector still serves the sentence ranking)."""
 
 
 @dataclass
@@ -153,6 +157,7 @@ class ExtractiveAnswerer:
             (sentence, index, sentence_id(hit.chunk_id, position))
             for index, hit in enumerate(hits)
             for position, sentence in enumerate(candidate_sentences(hit.text))
+            if not _URL.search(sentence)
         ]
         if not candidates:
             return []

@@ -221,3 +221,29 @@ def test_names_in_the_question_must_be_in_the_cited_passages_not_just_any_retrie
     assert any(hit.source == "members.md" for hit in knowledge_base.search("minimum wage migrant workers Taiwan", 8)), (
         "precondition: a retrieved passage names Taiwan"
     )
+
+
+HELPERS = """# Domestic workers abroad
+
+Hong Kong employs a large number of foreign domestic helpers, most of them from Indonesia and the Philippines.
+The statutory minimum allowable wage for foreign domestic helpers in Hong Kong is HK$4,990 a month.
+
+## References
+
+Legislative Council Secretariat. “Foreign Domestic Helpers and Evolving Care Duties in Hong Kong.” https://www.legco.gov.hk/research-publications/english/foreign-domestic-helpers-20170720-e.pdf
+"""
+
+
+def test_reference_entries_with_links_are_not_quoted_as_answers(tmp_path):
+    """A bibliography line shares the question's words ("foreign domestic helpers", "Hong Kong") but
+    states nothing; a line holding a link is a reference or a pointer, not an answer."""
+    knowledge_base = build_knowledge_base(tmp_path, {"helpers.md": HELPERS})
+    from kb.answering import ExtractiveAnswerer
+
+    question = "Foreign domestic helpers in Hong Kong: what is their minimum wage?"
+    hits = knowledge_base.search(question, 4)
+    assert any("legco" in hit.text for hit in hits), "precondition: the reference entry is retrieved"
+    scored = ExtractiveAnswerer(knowledge_base).score_sentences(question, hits)
+    assert scored and not any("http" in sentence.text for sentence in scored)
+    answer = knowledge_base.ask(question)
+    assert answer.answered and "4,990" in answer.answer, answer.answer
