@@ -72,3 +72,23 @@ def expand_query(query: str, glossary: Glossary) -> str:
 def _contains(words: tuple[str, ...], term: tuple[str, ...]) -> bool:
     size = len(term)
     return size > 0 and any(words[start : start + size] == term for start in range(len(words) - size + 1))
+
+
+def term_translations(text: str, glossary: Glossary) -> dict[str, list[str]]:
+    """Each word of ``text`` that is part of a glossary term found in it, with the term's
+    translations: "Menurut Konvensi Pengungsi 1951" gives {"konvensi": ["convention"],
+    "pengungsi": ["refugee"]}. Terms are matched on stems, as in expand_query."""
+    words = _WORD.findall(text.lower())
+    stems = {algorithm: tuple(_stemmer(algorithm).stemWords(words)) for algorithm in ("indonesian", "english")}
+    found: dict[str, list[str]] = {}
+    for entry in glossary:
+        for term, algorithm, translation in (
+            (entry.indonesian_stems, "indonesian", entry.english),
+            (entry.english_stems, "english", entry.indonesian),
+        ):
+            sequence, size = stems[algorithm], len(term)
+            for start in range(len(sequence) - size + 1) if size else ():
+                if sequence[start : start + size] == term:
+                    for word in words[start : start + size]:
+                        found.setdefault(word, []).append(translation)
+    return found

@@ -247,3 +247,22 @@ def test_reference_entries_with_links_are_not_quoted_as_answers(tmp_path):
     assert scored and not any("http" in sentence.text for sentence in scored)
     answer = knowledge_base.ask(question)
     assert answer.answered and "4,990" in answer.answer, answer.answer
+
+
+def test_a_name_in_the_question_is_found_through_its_glossary_translation():
+    """"Konvensi Pengungsi" is how an Indonesian asks about the Refugee Convention, whose English
+    text never says "konvensi"; a name that is in neither language's passage still refuses."""
+    from kb.answering import anchors_found
+    from kb.glossary import load_glossary
+    from kb.search import SearchHit
+
+    passage = SearchHit(
+        doc_id="d1", source="refugees.md", path="/docs/refugees.md", title="Convention relating to the Status of Refugees",
+        page=None, chunk_id="d1-v-00000", score=1.0,
+        text="Article 17. A refugee who has completed three years' residence in the country is exempt from restrictions on employment.",
+    )
+    glossary = load_glossary()
+    question = "Menurut Konvensi Pengungsi, berapa tahun tinggal agar pengungsi bebas dari pembatasan kerja?"
+    assert not anchors_found(question, [passage]), "precondition: the Indonesian words are not in the English text"
+    assert anchors_found(question, [passage], glossary)
+    assert not anchors_found("Menurut Konvensi Pengungsi, berapa upah minimum di Taiwan?", [passage], glossary)
