@@ -4,9 +4,10 @@ Every query is searched once with the hybrid retriever while the rankings it fus
 language group, lexical, with their scores) are recorded; the fusion functions are then
 compared on those same rankings, so the comparison costs one search per query:
 
-- reciprocal rank fusion (RRF, k=60) with the dense rankings weighted 1, 1.5, 2 or 3 against the lexical one;
-- convex combination (CC) of min-max normalised scores, alpha * dense + (1 - alpha) * lexical
-  (the `fusion = "convex"` default with dense_weight = lexical_weight is alpha 0.5).
+- reciprocal rank fusion (RRF, k=60) with the embedding rankings (dense per language group and
+  best sentence) weighted 1, 1.5, 2 or 3 against the lexical one;
+- convex combination (CC) of min-max normalised scores, alpha * embedding + (1 - alpha) * lexical
+  (the `fusion = "convex"` default with equal weights is alpha 0.5).
 
 Measured on each public set alone and pooled (the stores benchmarks/retrieval.py leaves in its
 --workdir) and on our question set at passage level (corpus store), by Recall@5 and MRR@10.
@@ -50,10 +51,11 @@ FUSIONS: dict[str, Callable[[Rankings], list[str]]] = {}
 
 
 def weighted(method: Callable, dense_weight: float, lexical_weight: float) -> Callable[[Rankings], list[str]]:
-    """``method`` of kb.fusion with the dense rankings weighted ``dense_weight``, the lexical ``lexical_weight``."""
+    """``method`` of kb.fusion with the embedding rankings (dense per language group, best sentence)
+    weighted ``dense_weight``, the lexical one ``lexical_weight``."""
 
     def fuse(rankings: Rankings) -> list[str]:
-        weights = {name: (dense_weight if name.startswith("dense") else lexical_weight) for name in rankings}
+        weights = {name: (lexical_weight if name == "lexical" else dense_weight) for name in rankings}
         return [item for item, _, _ in method(rankings, weights=weights)]
 
     return fuse
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         "## Fusion sweep",
         "",
         "`python benchmarks/fusion_sweep.py --workdir DIR` on the stores of a retrieval.py run: the same recorded "
-        "dense (per language group) and lexical rankings (50 candidates each) fused by each function. "
+        "dense (per language group), best-sentence and lexical rankings (50 candidates each) fused by each function. "
         "R@5 / MRR@10:",
         "",
         "| fusion | " + " | ".join(names) + " |",

@@ -302,6 +302,14 @@ def test_markdown_lenient_headings_and_first_heading_title(tmp_path: Path) -> No
     assert "<meta" not in document.full_text()
 
 
+def test_markdown_heading_after_paragraphs_is_a_section_not_the_title(tmp_path: Path) -> None:
+    """An encyclopedia article opens with its lead paragraphs; its first heading, "History", names a section."""
+    text = "The **International Organization for Migration** (IOM) is a UN agency.\n\n## History\n\nIOM was founded in 1951.\n"
+    document = load_file(write(tmp_path, "iom_article.md", text), max_bytes=LIMIT)
+    assert document.title is None
+    assert [section.heading for section in document.sections] == [None, "History"]
+
+
 @needs_corpus
 def test_real_corpus_markdown() -> None:
     document = load_file(SHARED_CORPUS / "gcm_23_objectives_and_actions_from_A_RES_73_195.md", max_bytes=LIMIT)

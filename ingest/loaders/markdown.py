@@ -44,7 +44,6 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
         metadata["provenance"] = provenance
 
     builder = SectionBuilder()
-    first_heading: str | None = None
     top_headings: list[str] = []
     opening_headings: list[str] = []
     text_seen = False
@@ -65,7 +64,6 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
             if title:
                 level = len(heading.group(1))
                 builder.start_heading(level, title)
-                first_heading = first_heading or title
                 if level == 1:
                     top_headings.append(title)
                 if not text_seen:
@@ -79,7 +77,7 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
     sections = builder.finish()
     if not sections:
         raise IngestError(path, EMPTY_FILE)
-    title = _document_title(top_headings, first_heading)
+    title = _document_title(top_headings, opening_headings[0] if opening_headings else None)
     return LoadedDocument(
         path=path,
         source=source,
@@ -91,12 +89,14 @@ def load_markdown_string(text: str, path: str, source: str) -> LoadedDocument:
     )
 
 
-def _document_title(top_headings: list[str], first_heading: str | None) -> str | None:
+def _document_title(top_headings: list[str], opening_heading: str | None) -> str | None:
     """The one level-1 heading names the document; several ("# Objective 1" ... "# Objective 23")
-    are its parts, and none of them is the document's title."""
+    are its parts, and none of them is the document's title. Without one, the heading the
+    document opens with is its title; a first heading that comes after paragraphs of text
+    ("## History" in an encyclopedia article) names a section, and the file name says more."""
     if len(top_headings) == 1:
         return top_headings[0]
-    return None if top_headings else first_heading
+    return None if top_headings else opening_heading
 
 
 def _split_provenance(lines: list[str]) -> tuple[str | None, list[str]]:
