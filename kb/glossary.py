@@ -5,7 +5,8 @@ English treaty ("voting right", "member state"). Adding the glossary's translati
 found in the question lets lexical search reach documents in the other language. Terms are
 matched on Snowball stems, so "complaints" finds the entry "complaint" and "pekerjaan" the
 entry "kerja". Dense search gets the question as asked: the multilingual embedder crosses
-languages by itself.
+languages by itself. The default answerer also looks a question's names up here (term_translations),
+so that "Konvensi Pengungsi" counts as found in a passage of the Refugee Convention.
 """
 
 from __future__ import annotations
