@@ -52,7 +52,7 @@ from kb.embeddings import EmbedderIdentity, KBEmbeddings, get_embeddings  # noqa
 from kb.evaluation import evaluate, load_questions, metrics_from_ranks  # noqa: E402
 from kb.ids import chunk_id_for, version_of  # noqa: E402
 from kb.registry import DocumentRecord  # noqa: E402
-from kb.search import POOL_FACTOR, SearchHit, nearest_chunks  # noqa: E402
+from kb.search import POOL_FACTOR, SearchHit, nearest_chunk_scores  # noqa: E402
 from kb.sentence_search import best_sentence_ranking  # noqa: E402
 from kb.sentences import candidate_sentences, sentence_entries  # noqa: E402
 from kb.settings import Settings  # noqa: E402
@@ -432,7 +432,7 @@ def time_parts(knowledge_base: KnowledgeBase, query: str) -> dict[str, float]:
     timings["embedding"] = 1000 * (time.perf_counter() - started)
     depth = max(K, knowledge_base.settings.fusion_candidates)
     for part, action in (
-        ("dense_pool", lambda: nearest_chunks(store, vector, depth * POOL_FACTOR, None)),
+        ("dense_pool", lambda: nearest_chunk_scores(store, vector, depth * POOL_FACTOR, None)),
         ("sentence_ranking", lambda: best_sentence_ranking(store, vector, depth, None)),
     ):
         started = time.perf_counter()

@@ -220,6 +220,11 @@ class LexicalIndex:
         self.query_languages = query_languages
         self.drop_stopwords = drop_stopwords
         self.chunk_ids: list[str] = [chunk.chunk_id for chunk in ordered]
+        self.chunk_languages: dict[str, str] = {
+            chunk.chunk_id: str(chunk.metadata.get("lang") or UNSTEMMED) for chunk in ordered
+        }
+        """Each chunk's language. Hybrid search splits its one dense query by language with it:
+        asking Chroma for the candidates' metadata took 12 of the query's 13 ms (300 of 10,337 chunks)."""
         self._positions_by_field = _positions_by_field(ordered)
         self._bm25 = self._build_bm25(ordered) if ordered else None
 

@@ -8,6 +8,7 @@ retrieval finds paraphrases and crosses languages; BM25 finds exact terms ("Pasa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -144,6 +145,14 @@ def nearest_chunks(store: KnowledgeStore, vector, k: int, where: dict[str, Any])
     ]
 
 
+def nearest_chunk_scores(store: KnowledgeStore, vector, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+    """The k nearest chunks as ``(chunk_id, cosine similarity)``, best first, without their text or
+    metadata: hybrid search fetches those for the few hits it returns. For 300 candidates at
+    10,000 chunks the query takes 1.5 ms this way, 13 ms with text and metadata."""
+    result = store.chunks.query(query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"])
+    return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
+
+
 def lexical_search(
     store: KnowledgeStore,
     lexical_cache: LexicalIndexCache,
@@ -217,22 +226,21 @@ def hybrid_search(
     restriction = version_restriction(store, state)
     depth = max(k, options.candidates)
     vector = embeddings.embed_queries([query])[0]
+    lexical_index = lexical_cache.get(store, versions, fingerprint)
     rankings: dict[str, list[tuple[str, float]]] = {}
     weights: dict[str, float] = {}
-    found: dict[str, SearchHit] = {}
-    for group, hits in dense_rankings_by_language(store, vector, depth, restriction, filters, options).items():
-        rankings[f"dense:{group}"] = [(hit.chunk_id, hit.score) for hit in hits]
+    groups = dense_rankings_by_language(store, vector, depth, restriction, filters, options, lexical_index.chunk_languages)
+    for group, ranking in groups.items():
+        rankings[f"dense:{group}"] = ranking
         weights[f"dense:{group}"] = options.dense_weight
-        found.update((hit.chunk_id, hit) for hit in hits)
     if options.sentence_weight > 0:
         rankings["sentence"] = best_sentence_ranking(store, vector, depth, restriction, filters)
         weights["sentence"] = options.sentence_weight
-    lexical_query = _lexical_query(query, options.glossary)
-    rankings["lexical"] = lexical_cache.get(store, versions, fingerprint).search(lexical_query, depth, filters)
+    rankings["lexical"] = lexical_index.search(_lexical_query(query, options.glossary), depth, filters)
     weights["lexical"] = options.lexical_weight
-    # A few spare candidates: a sentence whose chunk was removed a moment ago finds no chunk to show.
+    # A few spare candidates: a chunk removed a moment ago has nothing left to show.
     fused = fuse_rankings(rankings, weights, options.fusion)[: k + SPARE_CANDIDATES]
-    found.update(hits_by_id(store, [chunk_id for chunk_id, _, _ in fused if chunk_id not in found]))
+    found = hits_by_id(store, [chunk_id for chunk_id, _, _ in fused])
     result = []
     for chunk_id, score, found_by in fused:
         if chunk_id not in found:
@@ -260,24 +268,33 @@ def dense_rankings_by_language(
     restriction: list[str] | None,
     filters: SearchFilters | None,
     options: HybridOptions,
-) -> dict[str, list[SearchHit]]:
-    """The nearest chunks of each language group, ``depth`` per group.
+    chunk_languages: Mapping[str, str],
+) -> dict[str, list[tuple[str, float]]]:
+    """``(chunk_id, similarity)`` of the nearest chunks of each language group, ``depth`` per group.
 
     Chroma's metadata filters are slow (17 ms a filtered query against 3 ms unfiltered at 10,000
     chunks), so without filters one unfiltered query ``POOL_FACTOR`` times deeper is split by
-    language here; with filters (or uncommitted chunks present) each group is its own query.
+    language here, each chunk's language read from ``chunk_languages`` (the committed chunks'
+    languages, which the lexical index keeps); with filters (or uncommitted chunks present) each
+    group is its own query. A chunk missing from ``chunk_languages`` was written after the
+    committed state was read, and is left out as uncommitted.
     """
     groups = language_groups(options.dense_languages, filters)
     if filters is None and restriction is None and len(groups) > 1:
-        pool = nearest_chunks(store, vector, depth * POOL_FACTOR, None)
         listed = set(options.dense_languages)
-        split: dict[str, list[SearchHit]] = {group: [] for group, _ in groups}
-        for hit in pool:
-            group = hit.lang if hit.lang in listed else "other"
+        split: dict[str, list[tuple[str, float]]] = {group: [] for group, _ in groups}
+        for chunk_id, score in nearest_chunk_scores(store, vector, depth * POOL_FACTOR, None):
+            language = chunk_languages.get(chunk_id)
+            if language is None:
+                continue
+            group = language if language in listed else "other"
             if len(split[group]) < depth:
-                split[group].append(hit)
+                split[group].append((chunk_id, score))
         return split
-    return {group: nearest_chunks(store, vector, depth, chunk_where(restriction, group_filters)) for group, group_filters in groups}
+    return {
+        group: nearest_chunk_scores(store, vector, depth, chunk_where(restriction, group_filters))
+        for group, group_filters in groups
+    }
 
 
 def language_groups(

@@ -67,7 +67,15 @@ def sentence_entries(chunk_id: str, text: str, doc_id: str, version: str) -> lis
 
 def sentence_id(chunk_id: str, position: int) -> str:
     """The id of a chunk's ``position``-th candidate sentence in the sentences collection."""
-    return f"{chunk_id}:s{position}"
+    return f"{chunk_id}{_SENTENCE_MARK}{position}"
+
+
+def chunk_of_sentence(identifier: str) -> str:
+    """The chunk id a sentence id was made from (sentence_id's inverse, position dropped)."""
+    return identifier.rsplit(_SENTENCE_MARK, 1)[0]
+
+
+_SENTENCE_MARK = ":s"
 
 
 def _shouting(text: str) -> bool:
