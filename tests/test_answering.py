@@ -266,3 +266,22 @@ def test_a_name_in_the_question_is_found_through_its_glossary_translation():
     assert not anchors_found(question, [passage]), "precondition: the Indonesian words are not in the English text"
     assert anchors_found(question, [passage], glossary)
     assert not anchors_found("Menurut Konvensi Pengungsi, berapa upah minimum di Taiwan?", [passage], glossary)
+
+
+def test_an_acronym_in_the_question_is_found_spelled_out():
+    """Questions say "RAN GCM"; the IOM article writes "Rencana Aksi Nasional" and "Global Compact
+    for Migration". Another body's spelled-out name is no match for BPJS."""
+    from kb.answering import anchors_found
+    from kb.search import SearchHit
+
+    passage = SearchHit(
+        doc_id="d2", source="workshops.txt", path="/docs/workshops.txt", title="Lokakarya GCM",
+        page=None, chunk_id="d2-v-00000", score=1.0,
+        text="Rencana Aksi Nasional untuk Global Compact for Migration sedang menunggu pengesahan. "
+        "Badan Pelindungan Pekerja Migran Indonesia ikut menyusunnya.",
+    )
+    assert anchors_found("Apa status RAN GCM saat ini?", [passage])
+    assert anchors_found("Apa status RAN saat ini?", [passage])
+    assert not anchors_found("Berapa iuran BPJS per bulan?", [passage])
+    other = SearchHit(**{**passage.to_dict(), "text": "Lokakarya diadakan di Mataram, Semarang dan Makassar."})
+    assert not anchors_found("Apa status RAN saat ini?", [other])
