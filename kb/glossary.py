@@ -78,18 +78,21 @@ def _contains(words: tuple[str, ...], term: tuple[str, ...]) -> bool:
 def term_translations(text: str, glossary: Glossary) -> dict[str, list[str]]:
     """Each word of ``text`` that is part of a glossary term found in it, with the term's
     translations: "Menurut Konvensi Pengungsi 1951" gives {"konvensi": ["convention"],
-    "pengungsi": ["refugee"]}. Terms are matched on stems, as in expand_query."""
-    words = _WORD.findall(text.lower())
-    stems = {algorithm: tuple(_stemmer(algorithm).stemWords(words)) for algorithm in ("indonesian", "english")}
+    "pengungsi": ["refugee"]}. Terms are matched on stems, as in expand_query, with hyphenated
+    words taken whole ("undang-undang") and in parts ("Asia-Pasifik" is the entry "asia pasifik")."""
     found: dict[str, list[str]] = {}
-    for entry in glossary:
-        for term, algorithm, translation in (
-            (entry.indonesian_stems, "indonesian", entry.english),
-            (entry.english_stems, "english", entry.indonesian),
-        ):
-            sequence, size = stems[algorithm], len(term)
-            for start in range(len(sequence) - size + 1) if size else ():
-                if sequence[start : start + size] == term:
-                    for word in words[start : start + size]:
-                        found.setdefault(word, []).append(translation)
+    lowered = text.lower()
+    for words in (_WORD.findall(lowered), _WORD.findall(lowered.replace("-", " "))):
+        stems = {algorithm: tuple(_stemmer(algorithm).stemWords(words)) for algorithm in ("indonesian", "english")}
+        for entry in glossary:
+            for term, algorithm, translation in (
+                (entry.indonesian_stems, "indonesian", entry.english),
+                (entry.english_stems, "english", entry.indonesian),
+            ):
+                sequence, size = stems[algorithm], len(term)
+                for start in range(len(sequence) - size + 1) if size else ():
+                    if sequence[start : start + size] == term:
+                        for word in words[start : start + size]:
+                            if translation not in found.setdefault(word, []):
+                                found[word].append(translation)
     return found

@@ -266,6 +266,10 @@ def test_a_name_in_the_question_is_found_through_its_glossary_translation():
     assert not anchors_found(question, [passage]), "precondition: the Indonesian words are not in the English text"
     assert anchors_found(question, [passage], glossary)
     assert not anchors_found("Menurut Konvensi Pengungsi, berapa upah minimum di Taiwan?", [passage], glossary)
+    hub = SearchHit(**{**passage.to_dict(), "text": "IOM's Asia-Pacific Regional Data Hub is based in Bangkok."})
+    assert anchors_found("Kantor Data Hub IOM untuk kawasan Asia-Pasifik ada di kota mana?", [hub], glossary), (
+        "a hyphenated name is looked up in parts too (the entry is 'asia pasifik')"
+    )
 
 
 def test_an_acronym_in_the_question_is_found_spelled_out():
