@@ -263,9 +263,9 @@ def anchors_found(question: str, hits: list[SearchHit], glossary=None) -> bool:
     objective on wages answer "What is the minimum wage ... in Taiwan?". Checking the cited
     passages answered 43% of 162 held-out public-set questions instead of 46%, and 69% of 158
     answerable ones correctly instead of 71% (benchmarks/refusal_public.py); on our set it
-    answered as many correctly (22 of 50). Without the translations, a name in the question's
-    language refused every answer quoted from the other language: 11 of our 50 answerable
-    questions were refused for a missing name, 7 of them crossed-language; with them, 9."""
+    answered as many correctly (22 of 50). With only the words themselves, 11 of our 50
+    answerable questions were refused for a missing name, 7 of them crossed-language; with the
+    spelled-out acronyms and the translations, 6 (4 crossed)."""
     anchors = {match.lower() for match in _ANCHOR.findall(question)}
     if not anchors:
         return True
