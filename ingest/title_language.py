@@ -7,7 +7,7 @@ and the Dutch translation that follows the English text makes Dutch the document
 by length. The first heading is the obvious title, but a reader of the citation, and the
 embedder that puts the title in front of every chunk (kb.passage_text), are better served by
 the English name: with it, "Hak untuk mencari suaka diatur di pasal berapa Deklarasi Universal
-Hak Asasi Manusia?" finds Article 14 at rank 3, where before no retriever had it in its top 10.
+Hak Asasi Manusia?" finds Article 14 in the top 3, where before no retriever had it in its top 10.
 Together with the PDF cover titles (ingest.loaders.pdf_title), passage Recall@5 on our question
 set rose from 0.76 to 0.82, crossed-language from 0.65 to 0.75 (`kb eval`, corpus store).
 
