@@ -18,7 +18,7 @@ import numpy as np
 
 from kb.answer_messages import language_name, message, status_note
 from kb.answer_types import asked_kind, holds_kind
-from kb.glossary import term_translations
+from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
 from kb.provisions import provision_of
@@ -252,7 +252,7 @@ def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, languag
     return sum(weight for forms, weight in weights if forms & tokens) / total
 
 
-def anchors_found(question: str, hits: list[SearchHit], glossary=None) -> bool:
+def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | None = None) -> bool:
     """Names and numbers the question turns on ("Taiwan", "2019", "BPJS") must appear in the
     passages the answer cites: their text, their document's title or file name (a shared 5-letter
     prefix suffices: "Singapura" / "Singapore"), spelled out ("RAN" as "Rencana Aksi Nasional"),
