@@ -269,10 +269,11 @@ def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | Non
     anchors = {match.lower() for match in _ANCHOR.findall(question)}
     if not anchors:
         return True
-    evidence = set(_WORD.findall(" ".join(f"{hit.text} {hit.title} {hit.source}" for hit in hits).lower()))
+    passages = " ".join(f"{hit.text} {hit.title}" for hit in hits)
+    evidence = set(_WORD.findall(" ".join([passages, *(hit.source for hit in hits)]).lower()))
     prefixes = {word[:_ANCHOR_PREFIX] for word in evidence}
     translations = term_translations(question, glossary) if glossary else {}
-    spelled = spelled_acronyms(" ".join(f"{hit.text} {hit.title}" for hit in hits))
+    spelled = spelled_acronyms(passages)
 
     def present(word: str) -> bool:
         return word in evidence or word[:_ANCHOR_PREFIX] in prefixes or word in spelled

@@ -12,6 +12,7 @@ so that "Konvensi Pengungsi" counts as found in a passage of the Refugee Convent
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,8 +72,14 @@ def expand_query(query: str, glossary: Glossary) -> str:
 
 
 def _contains(words: tuple[str, ...], term: tuple[str, ...]) -> bool:
+    return any(True for _ in _occurrences(words, term))
+
+
+def _occurrences(words: tuple[str, ...], term: tuple[str, ...]) -> Iterator[int]:
+    """Where the (non-empty) stem sequence ``term`` starts in ``words``."""
     size = len(term)
-    return size > 0 and any(words[start : start + size] == term for start in range(len(words) - size + 1))
+    if size:
+        yield from (start for start in range(len(words) - size + 1) if words[start : start + size] == term)
 
 
 def term_translations(text: str, glossary: Glossary) -> dict[str, list[str]]:
@@ -82,17 +89,16 @@ def term_translations(text: str, glossary: Glossary) -> dict[str, list[str]]:
     words taken whole ("undang-undang") and in parts ("Asia-Pasifik" is the entry "asia pasifik")."""
     found: dict[str, list[str]] = {}
     lowered = text.lower()
-    for words in (_WORD.findall(lowered), _WORD.findall(lowered.replace("-", " "))):
+    tokenizations = [lowered, lowered.replace("-", " ")] if "-" in lowered else [lowered]
+    for words in (_WORD.findall(tokenized) for tokenized in tokenizations):
         stems = {algorithm: tuple(_stemmer(algorithm).stemWords(words)) for algorithm in ("indonesian", "english")}
         for entry in glossary:
             for term, algorithm, translation in (
                 (entry.indonesian_stems, "indonesian", entry.english),
                 (entry.english_stems, "english", entry.indonesian),
             ):
-                sequence, size = stems[algorithm], len(term)
-                for start in range(len(sequence) - size + 1) if size else ():
-                    if sequence[start : start + size] == term:
-                        for word in words[start : start + size]:
-                            if translation not in found.setdefault(word, []):
-                                found[word].append(translation)
+                for start in _occurrences(stems[algorithm], term):
+                    for word in words[start : start + len(term)]:
+                        if translation not in found.setdefault(word, []):
+                            found[word].append(translation)
     return found
