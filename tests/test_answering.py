@@ -80,6 +80,14 @@ def test_question_the_documents_cannot_answer_is_refused_in_its_language(answeri
     assert not indonesian.answered and "tidak memuat jawaban" in indonesian.answer
 
 
+def test_a_count_question_is_refused_when_the_quotes_hold_only_dates(answering_kb):
+    """The article dates the Makassar workshop and names who came, but never says how many."""
+    answer = answering_kb.ask("Berapa jumlah peserta lokakarya GCM di Makassar?")
+    assert not answer.answered and answer.citations == []
+    dated = answering_kb.ask("Kapan lokakarya GCM di Makassar diadakan?")
+    assert dated.answered and "12 Juni" in dated.answer
+
+
 def test_repealed_law_is_never_presented_as_current(answering_kb):
     answer = answering_kb.ask("Berapa usia minimum nelayan migran?")
     assert answer.answered

@@ -50,7 +50,14 @@ def test_a_sentence_naming_its_own_provision_gets_none():
         ("Tahun berapa IOM berganti nama?", "time"),
         ("Since when have employers paid the levy?", "time"),
         ("Berapa lama izin tinggal tetap berlaku?", "number"),
-        ("How many evaluations were reviewed?", "number"),
+        ("How many evaluations were reviewed?", "count"),
+        ("Ada berapa rekomendasi utama dalam ringkasan evaluasi?", "count"),
+        ("What budget did the meta-evaluation have?", "money"),
+        ("Berapa upah minimum pekerja migran di Taiwan?", "money"),
+        ("What was the open unemployment rate in West Nusa Tenggara?", "percent"),
+        ("Syarat umur untuk kerja jadi PRT di Singapura berapa?", "age"),
+        ("Which GCM objective deals with immigration detention?", "provision"),
+        ("Lokakarya di tingkat provinsi diadakan di kota mana?", None),
         ("Siapa yang menyetujui perjanjian kerja laut?", None),
         ("Why did IOM join the UN system?", None),
     ],
@@ -66,6 +73,29 @@ def test_a_sentence_holds_the_asked_kind_or_not():
     assert not holds_kind("number", "Izin Tinggal Tetap dapat diperpanjang.")
     assert holds_kind("provision", "Hal itu diatur dalam Pasal 6.")
     assert not holds_kind(None, "2023")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "holds"),
+    [
+        ("count", "Lokakarya diadakan di Mataram (23/5), Semarang (29/5) dan Makassar (12/6) untuk Agenda 2030.", False),
+        ("count", "The workshop in Makassar took place on 12 June, the one in Mataram on May 23.", False),
+        ("count", "Penerbitan SIP2MI dilakukan oleh Kepala BP2MI sesuai Pasal 47 sejak 2021.", False),
+        ("count", "Of an initial universe of 265 evaluations, 260 remained.", True),
+        ("count", "The brief makes five key recommendations.", True),
+        ("count", "It is one of the largest programmes.", False),
+        ("money", "The meta-evaluation had a budget of 37.741 USD.", True),
+        ("money", "Rp120.000.000,00 (seratus dua puluh juta rupiah)", True),
+        ("money", "11 percent of households hired a domestic worker in 2017.", False),
+        ("percent", "Tingkat pengangguran terbuka 2,89% di tahun 2022.", True),
+        ("percent", "Tingkat pengangguran turun pada tahun 2022.", False),
+        ("age", "berusia paling rendah 18 (delapan belas) tahun", True),
+        ("age", "Workers must be between 23 and 50 years old.", True),
+        ("age", "Pekerja wajib memiliki paspor.", False),
+    ],
+)
+def test_narrow_kinds_are_told_from_look_alikes(kind, text, holds):
+    assert holds_kind(kind, text) is holds
 
 
 def test_answers_name_the_article_a_quoted_rule_sits_under(tmp_path):
