@@ -44,7 +44,7 @@ _ASKS = (
     ),
     (
         "money",
-        r"\b(?:budget|anggaran|salary|salaries|wage|wages|gaji|upah|fee|fees|biaya|price|harga|iuran|levy"
+        r"\b(?:budget|anggaran|kurs|nilai tukar|exchange rate|salary|salaries|wage|wages|gaji|upah|fee|fees|biaya|price|harga|iuran|levy"
         r"|how much (?:money|does|do|did|is|was|are|were) .{0,40}\b(?:cost|pay|paid|charge))\b",
     ),
     ("percent", r"\b(?:persen|persentase|percentage|per cent|percent|rate|tingkat\b.{0,60}\bberapa)\b"),

@@ -22,6 +22,7 @@ from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
 from kb.provisions import provision_of
+from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
 from kb.sentences import MAX_SENTENCE_WORDS, MIN_SENTENCE_WORDS, candidate_sentences, sentence_id  # noqa: F401
 
@@ -168,12 +169,14 @@ class ExtractiveAnswerer:
 
     def score_sentences(self, question: str, hits: list[SearchHit], context: str = "") -> list[ScoredSentence]:
         """Every usable sentence of the hits, best first."""
-        candidates = [
-            (sentence, index, sentence_id(hit.chunk_id, position))
-            for index, hit in enumerate(hits)
-            for position, sentence in enumerate(candidate_sentences(hit.text))
-            if not _URL.search(sentence)
-        ]
+        candidates = []
+        for index, hit in enumerate(hits):
+            entries = reference_entries(hit.text)
+            candidates += [
+                (sentence, index, sentence_id(hit.chunk_id, position))
+                for position, sentence in enumerate(candidate_sentences(hit.text))
+                if not _URL.search(sentence) and not within_entries(sentence, entries)
+            ]
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings

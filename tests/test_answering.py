@@ -239,12 +239,15 @@ The statutory minimum allowable wage for foreign domestic helpers in Hong Kong i
 ## References
 
 Legislative Council Secretariat. “Foreign Domestic Helpers and Evolving Care Duties in Hong Kong.” https://www.legco.gov.hk/research-publications/english/foreign-domestic-helpers-20170720-e.pdf
+
+Cortes, P., and J. Pan. 2013. “Outsourcing Household Production: Foreign Domestic Workers and Native Labor Supply in Hong Kong.” Journal of Labor Economics 31 (2): 327–71.
 """
 
 
-def test_reference_entries_with_links_are_not_quoted_as_answers(tmp_path):
+def test_reference_entries_are_not_quoted_as_answers(tmp_path):
     """A bibliography line shares the question's words ("foreign domestic helpers", "Hong Kong") but
-    states nothing; a line holding a link is a reference or a pointer, not an answer."""
+    states nothing; a line holding a link is a reference or a pointer, not an answer, and neither
+    is an author-date entry."""
     knowledge_base = build_knowledge_base(tmp_path, {"helpers.md": HELPERS})
     from kb.answering import ExtractiveAnswerer
 
@@ -253,6 +256,8 @@ def test_reference_entries_with_links_are_not_quoted_as_answers(tmp_path):
     assert any("legco" in hit.text for hit in hits), "precondition: the reference entry is retrieved"
     scored = ExtractiveAnswerer(knowledge_base).score_sentences(question, hits)
     assert scored and not any("http" in sentence.text for sentence in scored)
+    assert any("Cortes" in hit.text for hit in hits), "precondition: the author-date entry is retrieved"
+    assert not any("Outsourcing" in sentence.text for sentence in scored)
     answer = knowledge_base.ask(question)
     assert answer.answered and "4,990" in answer.answer, answer.answer
 

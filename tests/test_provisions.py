@@ -54,6 +54,7 @@ def test_a_sentence_naming_its_own_provision_gets_none():
         ("Ada berapa rekomendasi utama dalam ringkasan evaluasi?", "count"),
         ("What budget did the meta-evaluation have?", "money"),
         ("Berapa upah minimum pekerja migran di Taiwan?", "money"),
+        ("Kurs rupiah ke dolar Singapura hari ini berapa?", "money"),
         ("What was the open unemployment rate in West Nusa Tenggara?", "percent"),
         ("Syarat umur untuk kerja jadi PRT di Singapura berapa?", "age"),
         ("Which GCM objective deals with immigration detention?", "provision"),
