@@ -14,6 +14,7 @@ from kb.embeddings import KBEmbeddings, get_embeddings
 from kb.registry import DocumentRecord
 from kb.lexical import LexicalIndexCache
 from kb.glossary import BUNDLED_GLOSSARY, Glossary, load_glossary
+from kb.provision_lookup import pin_first, provision_passages
 from kb.rerank import CrossEncoderReranker
 from kb.search import HybridOptions, SearchFilters, SearchHit, dense_search, hybrid_search, lexical_search
 from kb.settings import Settings
@@ -123,16 +124,21 @@ class KnowledgeBase:
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, *, retriever: str | None = None
     ) -> list[SearchHit]:
-        """The best chunks for ``query``, best first: the retriever's ranking, reranked when a reranker is set.
+        """The best chunks for ``query``, best first: the retriever's ranking, reranked when a reranker is set,
+        behind the passages of a provision the query names (kb.provision_lookup; not when a
+        ``retriever`` is asked for by name, which is how benchmarks compare retrievers).
 
         The reranker sees ``rerank_candidates`` hits (at least ``k``) so it can lift a passage the
         retriever ranked below ``k``.
         """
         k = k or self.settings.search_k
         if self.reranker is None:
-            return self.retrieve(query, k, filters, retriever=retriever)
-        candidates = self.retrieve(query, max(k, self.settings.rerank_candidates), filters, retriever=retriever)
-        return self.reranker.rerank(query, candidates, k)
+            ranked = self.retrieve(query, k, filters, retriever=retriever)
+        else:
+            candidates = self.retrieve(query, max(k, self.settings.rerank_candidates), filters, retriever=retriever)
+            ranked = self.reranker.rerank(query, candidates, k)
+        pinned = provision_passages(query, self.store, filters) if retriever is None else []
+        return pin_first(pinned, ranked, k) if pinned else ranked
 
     def retrieve(
         self, query: str, k: int, filters: SearchFilters | None = None, *, retriever: str | None = None

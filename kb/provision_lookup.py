@@ -1,0 +1,126 @@
+"""A question that names a provision of a document gets that provision's passage first.
+
+"Apa yang diatur Pasal 4 UU 21/2007?" or "What does Article 14 of the Universal Declaration of
+Human Rights say?" names the passage it wants. Ranking by meaning cannot find it: every article
+of a statute reads alike, and other articles cite "Pasal 4" in their text (UU 21/2007's Pasal 7
+raises the penalties of "Pasal 2 ayat (2), Pasal 3, Pasal 4, ..."), so the article itself ranked
+12th. The lookup reads the named document's passages and takes those where the provision's
+heading starts a line: the article itself, then its elucidation (PENJELASAN) where the statute
+has one.
+
+A document is named by its statute identifier ("UU 21/2007", "Undang-Undang Nomor 21 Tahun
+2007", "Law No. 21 of 2007", "PP 59/2021"; the identifier ingestion records) or by its whole
+title. A provision number without a document ("Pasal 4") is left to ranking: most statutes have
+a Pasal 4.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kb.registry import DocumentRecord
+from kb.search import SearchFilters, SearchHit, hits_by_id
+from kb.store import KnowledgeStore
+
+_STATUTE_KINDS = (
+    ("Perppu", r"Perppu|Peraturan Pemerintah Pengganti Undang-Undang"),
+    ("PP", r"PP|Peraturan Pemerintah|Government Regulation"),
+    ("Perpres", r"Perpres|Peraturan Presiden|Presidential Regulation"),
+    ("UU", r"UU|Undang-Undang|Law"),
+)
+_NUMBER_AND_YEAR = r"\s*(?:(?:Nomor|Nomer|No\.?|Number)\s*)?(\d{1,4})\s*(?:/|\s+Tahun\s+|\s+of\s+(?:the\s+year\s+)?)\s*((?:19|20)\d\d)\b"
+_STATUTE_REFERENCES = tuple(
+    (short, re.compile(rf"\b(?:{names})(?:\s+Republik Indonesia)?{_NUMBER_AND_YEAR}", re.IGNORECASE))
+    for short, names in _STATUTE_KINDS
+)
+_PROVISION = re.compile(r"\b(Pasal|Article|Art\.|Objective|Tujuan)\s+(\d{1,3})\b", re.IGNORECASE)
+_HEADING_WORDS = {
+    "pasal": ("Pasal", "Article"),
+    "article": ("Article", "Pasal"),
+    "art.": ("Article", "Pasal"),
+    "objective": ("Objective", "Tujuan"),
+    "tujuan": ("Tujuan", "Objective"),
+}
+PINNED_RETRIEVER = "provision"
+"""How a pinned hit's ``retrievers`` names the lookup."""
+MOST_PINNED = 3
+"""The article, its elucidation, and one more passage where the article runs on (or a document
+named twice); the ranking keeps the rest of the list."""
+_SHORTEST_TITLE_WORDS = 3
+"""A title of fewer words ("Keimigrasian") is too likely to be said in passing."""
+
+
+def named_provision(question: str) -> tuple[tuple[str, ...], int] | None:
+    """The heading words a named provision may have in either language, and its number:
+    "Pasal 4" gives (("Pasal", "Article"), 4)."""
+    match = _PROVISION.search(question)
+    if not match:
+        return None
+    return _HEADING_WORDS[match.group(1).lower()], int(match.group(2))
+
+
+def statute_identifiers(question: str) -> list[str]:
+    """The statute identifiers the question names, in the form ingestion records ("UU 21/2007")."""
+    found = []
+    for short, pattern in _STATUTE_REFERENCES:
+        for match in pattern.finditer(question):
+            identifier = f"{short} {int(match.group(1))}/{match.group(2)}"
+            if identifier not in found:
+                found.append(identifier)
+    return found
+
+
+def named_documents(question: str, records: Iterable[DocumentRecord]) -> list[DocumentRecord]:
+    """The documents the question names by statute identifier or whole title."""
+    identifiers = set(statute_identifiers(question))
+    lowered = " ".join(question.lower().split())
+    named = []
+    for record in records:
+        title = " ".join((record.title or "").lower().split())
+        if record.metadata.get("identifier") in identifiers or (
+            len(title.split()) >= _SHORTEST_TITLE_WORDS and title in lowered
+        ):
+            named.append(record)
+    return named
+
+
+def heading_pattern(words: tuple[str, ...], number: int) -> re.Pattern[str]:
+    """A line that opens with the provision's heading: "Pasal 4", "PASAL 4", "Article 4.",
+    "# Objective 4", "Pasal 82 (1) Pemerintah Desa ...", "Pasal 4 Setiap orang ..." (a capital
+    follows; "Pasal 4 dan Pasal 5 ..." opens a sentence citing it)."""
+    names = "|".join(re.escape(form) for word in words for form in (word, word.upper()))
+    return re.compile(rf"^[#\s*]*(?:{names})\s+{number}(?![\d/])(?:\s*[.:(]|[ \t]*$|\s+[A-Z])", re.MULTILINE)
+
+
+def provision_passages(question: str, store: KnowledgeStore, filters: SearchFilters | None = None) -> list[SearchHit]:
+    """The passages of the provision the question names, in document order, or [] when it names
+    none (or the named document does not have it)."""
+    provision = named_provision(question)
+    if provision is None:
+        return []
+    documents = named_documents(question, store.registry.all())
+    if not documents:
+        return []
+    heading = heading_pattern(*provision)
+    found = []
+    for document in documents:
+        hits = hits_by_id(store, document.chunk_ids).values()
+        matching = [
+            hit for hit in hits
+            if heading.search(hit.text)
+            and (filters is None or filters.allows({"doc_id": hit.doc_id, "lang": hit.lang, "file_type": document.file_type}))
+        ]
+        found += sorted(matching, key=lambda hit: hit.position if hit.position is not None else 0)
+    return found[:MOST_PINNED]
+
+
+def pin_first(pinned: list[SearchHit], ranked: list[SearchHit], k: int) -> list[SearchHit]:
+    """``pinned`` ahead of the ranking (without repeating them), ``k`` in all. A pinned hit takes
+    the best score of the ranking, so that scores still fall down the list."""
+    top = ranked[0].score if ranked else 1.0
+    ids = {hit.chunk_id for hit in pinned}
+    for rank, hit in enumerate(pinned, start=1):
+        hit.score = top
+        hit.retrievers = {**hit.retrievers, PINNED_RETRIEVER: {"rank": rank, "score": 1.0}}
+    return (pinned + [hit for hit in ranked if hit.chunk_id not in ids])[:k]

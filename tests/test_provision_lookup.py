@@ -1,0 +1,81 @@
+"""A question naming a statute's article gets that article first, on a real knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from factories import build_knowledge_base
+from kb.provision_lookup import heading_pattern, named_provision, statute_identifiers
+
+FILLER = (
+    "Ketentuan ini dilaksanakan oleh pemerintah pusat dan pemerintah daerah sesuai dengan kewenangan masing-masing, "
+    "dengan memperhatikan hak korban, keluarga korban, saksi, dan pelapor, serta kerja sama dengan masyarakat."
+)
+ARTICLES = {
+    4: "Setiap orang yang membawa warga negara Indonesia ke luar wilayah negara Republik Indonesia dengan maksud "
+    "untuk dieksploitasi di luar wilayah negara Republik Indonesia dipidana dengan pidana penjara paling lama 15 tahun.",
+}
+
+
+def statute() -> str:
+    parts = [
+        "UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 21 TAHUN 2007 TENTANG PEMBERANTASAN TINDAK PIDANA PERDAGANGAN ORANG",
+        "Menimbang: bahwa perdagangan orang merupakan kejahatan terhadap martabat manusia.",
+    ]
+    for number in range(1, 13):
+        body = ARTICLES.get(number) or (
+            f"Pidana sebagaimana dimaksud dalam Pasal 4 dan Pasal {number - 1} ditambah sepertiga apabila pelaku "
+            f"tindak pidana perdagangan orang sebagaimana dimaksud dalam Pasal 4 adalah penyelenggara negara. {FILLER}"
+        )
+        parts.append(f"Pasal {number}\n{body} {FILLER}")
+    return "\n\n".join(parts) + "\n"
+
+
+@pytest.fixture(scope="module")
+def statute_kb(tmp_path_factory):
+    return build_knowledge_base(tmp_path_factory.mktemp("provisions"), {"uu_21_2007.txt": statute()})
+
+
+@pytest.mark.parametrize(
+    ("question", "identifiers", "number"),
+    [
+        ("Apa yang diatur Pasal 4 UU 21/2007?", ["UU 21/2007"], 4),
+        ("What does Article 6 of Law No. 18 of 2017 say?", ["UU 18/2017"], 6),
+        ("Isi Pasal 32 Peraturan Pemerintah Nomor 59 Tahun 2021", ["PP 59/2021"], 32),
+        ("Pasal berapa dalam UU 18/2017 yang memuat hak pekerja migran?", ["UU 18/2017"], None),
+    ],
+)
+def test_the_named_statute_and_provision_are_read_from_the_question(question, identifiers, number):
+    assert statute_identifiers(question) == identifiers
+    provision = named_provision(question)
+    assert (provision[1] if provision else None) == number
+
+
+def test_a_heading_is_told_from_a_citation():
+    heading = heading_pattern(("Pasal", "Article"), 4)
+    assert heading.search("BAB II\nPasal 4\nSetiap orang ...")
+    assert heading.search("Pasal 4 Setiap orang yang membawa ...")
+    assert heading.search("ARTICLE 4.\n1. Everyone ...")
+    assert not heading.search("Pasal 7\nPidana sebagaimana dimaksud dalam Pasal 4 ditambah sepertiga.")
+    assert not heading.search("Pasal 41\nCukup jelas.")
+    assert not heading.search("Pasal 4 dan Pasal 5 berlaku bagi korporasi.")
+
+
+def test_the_named_article_comes_first_and_answers(statute_kb):
+    question = "Apa yang diatur Pasal 4 UU 21/2007?"
+    ranked = statute_kb.retrieve(question, 8)
+    assert not ranked[0].text.startswith("Pasal 4\n"), "precondition: ranking alone does not put Pasal 4 first"
+    hits = statute_kb.search(question, 8)
+    assert hits[0].text.lstrip().startswith("Pasal 4") or "\nPasal 4\n" in hits[0].text
+    assert "provision" in hits[0].retrievers
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert len({hit.chunk_id for hit in hits}) == len(hits) <= 8
+    answer = statute_kb.ask(question)
+    assert answer.answered and "ke luar wilayah" in answer.answer, answer.answer
+
+
+def test_a_provision_without_its_document_or_a_named_retriever_is_left_to_ranking(statute_kb):
+    assert not any("provision" in hit.retrievers for hit in statute_kb.search("Apa yang diatur Pasal 4?", 8))
+    named = statute_kb.search("Apa yang diatur Pasal 4 UU 21/2007?", 8, retriever="dense")
+    assert not any("provision" in hit.retrievers for hit in named)
+    assert not any("provision" in hit.retrievers for hit in statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8))
