@@ -8,9 +8,9 @@ surface form to recognise.
 
 The kinds are as narrow as their surface forms allow. "How many participants ...?" wants a
 count, and a sentence whose only numbers are dates ("Makassar (12/6)") or years ("Agenda 2030")
-holds none; "What budget ...?" wants an amount of money, and "11 percent of households" is not
-one. A question of a narrow kind that fits no broader one ("berapa lama", "how much notice")
-asks for a plain number.
+holds none; "What budget ...?" wants an amount of money: a currency, or an amount relative to
+another ("dua kali lipat", double; "150% of the wage"). A question of a narrow kind that fits
+no broader one ("berapa lama", "how much notice") asks for a plain number.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ _HOLDS = {
     "provision": re.compile(r"\b(?:pasal|article|objective|tujuan)\s+\d+", re.IGNORECASE),
     "money": re.compile(
         r"(?:\$|€|£|¥|\bRp\.?\s?\d|\b(?:USD|EUR|SGD|IDR|HKD|NTD|KRW|MYR|rupiah|dollars?|dolar|euros?|yen|ringgit|baht"
-        r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b)",
+        r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b"
+        r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b|\d\s*%|\b(?:persen|per ?cent)\b)",
         re.IGNORECASE,
     ),
     "percent": re.compile(r"\d\s*%|\b(?:persen|per ?cent|percentage points?)\b", re.IGNORECASE),
