@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep  # noqa: E402
+from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep, threshold_label  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 
 from kb.api import KnowledgeBase  # noqa: E402
@@ -90,13 +90,13 @@ def render(outcomes: list[Outcome], curve: list[dict[str, float]], chosen: dict[
         "| threshold | answered correctly | answerable wrongly refused | unanswerable refused |",
         "|---|---|---|---|",
     ]
-    shown = [row for row in curve if row["threshold"] > NO_THRESHOLD][:: max(1, len(curve) // 12)] + [chosen]
+    shown = curve[:1] + [row for row in curve if row["threshold"] > NO_THRESHOLD][:: max(1, len(curve) // 12)] + [chosen]
     for row in sorted({row["threshold"]: row for row in shown}.values(), key=lambda row: row["threshold"]):
-        lines.append(f"| {row['threshold']:.3f} | {row['answered_correctly']:.2f} | {row['wrongly_refused']:.2f} | "
+        lines.append(f"| {threshold_label(row['threshold'])} | {row['answered_correctly']:.2f} | {row['wrongly_refused']:.2f} | "
                      f"{row['unanswerable_refused']:.2f} |")
     lines += [
         "",
-        f"Best threshold on this set: {chosen['threshold']:.3f} (answered correctly {chosen['answered_correctly']:.2f}, "
+        f"Best threshold on this set: {threshold_label(chosen['threshold'])} (answered correctly {chosen['answered_correctly']:.2f}, "
         f"unanswerable refused {chosen['unanswerable_refused']:.2f}). With the configured "
         f"`KB_ANSWER_MIN_CONFIDENCE` = {current:.3f}: answered correctly {at_current['answered_correctly']:.2f}, "
         f"wrongly refused {at_current['wrongly_refused']:.2f}, unanswerable refused {at_current['unanswerable_refused']:.2f}.",

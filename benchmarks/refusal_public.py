@@ -28,7 +28,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answers import normalise  # noqa: E402
-from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep  # noqa: E402
+from refusal_tradeoff import NO_THRESHOLD, best_threshold, draw, rates, sweep, threshold_label  # noqa: E402
 from report_sections import REPORT_FILE, write_section  # noqa: E402
 from retrieval import (  # noqa: E402
     EVAL_DIR,
@@ -143,7 +143,7 @@ def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -
         for name, threshold in (("configured", configured), ("chosen", chosen), ("best for this row", choose(outcomes)["threshold"])):
             row = rates(outcomes, threshold)
             lines.append(
-                f"| {label} | {counts} | {name} {threshold:.3f} | {row['answered_correctly']:.2f} | "
+                f"| {label} | {counts} | {name} {threshold_label(threshold)} | {row['answered_correctly']:.2f} | "
                 f"{row['wrongly_refused']:.2f} | {row['wrongly_answered']:.2f} |"
             )
     lines += [
@@ -163,7 +163,7 @@ def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -
         lines.append(f"| {threshold:.2f} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Chosen on the pooled public sets: {chosen:.3f} (maximising answered correctly + unanswerable refused); "
+        f"Chosen on the pooled public sets: {threshold_label(chosen)} (maximising answered correctly + unanswerable refused); "
         f"configured `KB_ANSWER_MIN_CONFIDENCE` = {configured:.3f}.",
         "",
         "![refusal trade-off on the public sets](refusal_public.png)",

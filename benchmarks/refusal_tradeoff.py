@@ -49,6 +49,11 @@ def best_threshold(curve: list[dict[str, float]]) -> dict[str, float]:
     return max(curve, key=lambda row: (row["answered_correctly"] + row["unanswerable_refused"], -row["threshold"]))
 
 
+def threshold_label(threshold: float) -> str:
+    """How tables print a threshold: "none" for refusal by names and kinds of fact alone."""
+    return "none" if threshold <= NO_THRESHOLD else f"{threshold:.3f}"
+
+
 def draw(curve: list[dict[str, float]], chosen: float, title: str, path: Path) -> None:
     """The three shares against the threshold, the chosen one marked, as a PNG."""
     import matplotlib
@@ -62,7 +67,8 @@ def draw(curve: list[dict[str, float]], chosen: float, title: str, path: Path) -
     axis.plot(x, [row["answered_correctly"] for row in rows], label="answerable: answered correctly")
     axis.plot(x, [row["wrongly_refused"] for row in rows], label="answerable: wrongly refused")
     axis.plot(x, [row["wrongly_answered"] for row in rows], label="unanswerable: wrongly answered")
-    axis.axvline(chosen, color="grey", linestyle="--", label=f"chosen {chosen:.3f}")
+    if chosen > NO_THRESHOLD:
+        axis.axvline(chosen, color="grey", linestyle="--", label=f"chosen {chosen:.3f}")
     axis.set_xlabel("minimum confidence (best sentence score)")
     axis.set_ylabel("share of questions")
     axis.set_ylim(0, 1)
