@@ -16,6 +16,7 @@ no broader one ("berapa lama", "how much notice") asks for a plain number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _NUMBER_WORDS = (
     "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus ribu juta miliar "
@@ -31,7 +32,18 @@ _MONTHS = (
 _YEAR = r"\b(?:1[89]\d\d|20\d\d)\b"
 _UNITS_OF_TIME = r"(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun|seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
 
+_MONEY_NOUNS = (
+    r"(?:budget|anggaran|kurs|nilai tukar|exchange rate|salary|salaries|wages?|gaji|upah|fees?|biaya|ongkos|prices?"
+    r"|harga|iuran|levy|cost|costs|denda|fine)\b"
+)
 _ASKS = (
+    (
+        "person",
+        r"\bsiapa(?:kah)?\s+nama\b|\bnama\b.{0,40}\bsiapa(?:kah)?\b|\bwhat(?:'s| is| was) the name of\b"
+        r"|\bwho (?:is|was) the (?:current |present |new |first )?(?:head|director|chief|minister|president|chair"
+        r"|chairman|chairperson|secretary|commissioner|ambassador|founder)\b"
+        r"|\bsiapa(?:kah)?\s+(?:kepala|menteri|direktur|ketua|presiden|pendiri|penemu)\b",
+    ),
     (
         "provision",
         r"\b(?:(?:pasal|article|objective|tujuan|ayat|bab)\s+(?:berapa|mana|nomor berapa|ke\s*berapa)"
@@ -44,11 +56,20 @@ _ASKS = (
     ),
     (
         "money",
-        r"\b(?:budget|anggaran|kurs|nilai tukar|exchange rate|salary|salaries|wage|wages|gaji|upah|fee|fees|biaya|price|harga|iuran|levy"
-        r"|how much (?:money|does|do|did|is|was|are|were) .{0,40}\b(?:cost|pay|paid|charge))\b",
+        r"\b(?:berapa|how much)\b.{0,60}\b" + _MONEY_NOUNS + r"|\b" + _MONEY_NOUNS + r"\b.{0,60}\bberapa\b"
+        r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,3}" + _MONEY_NOUNS + r"|\bwhat " + _MONEY_NOUNS
+        + r"|\bhow much (?:money|does|do|did|is|was|are|were)\b.{0,40}\b(?:cost|pay|paid|charge|earn|spend)",
     ),
-    ("percent", r"\b(?:persen|persentase|percentage|per cent|percent|rate|tingkat\b.{0,60}\bberapa)\b"),
-    ("age", r"\b(?:umur|usia|how old|(?:minimum|maximum|minimal|maksimal|maksimum|age) age|aged?)\b"),
+    (
+        "percent",
+        r"\b(?:berapa persen|persentase|what percentage|what share|what proportion"
+        r"|what (?:is|was) the (?:[\w-]+ ){0,3}rate|tingkat\b.{0,60}\bberapa)\b",
+    ),
+    (
+        "age",
+        r"\b(?:(?:umur|usia)\s+(?:berapa|minimal|minimum|maksimal|maksimum|paling rendah)|berapa\s+(?:umur|usia)"
+        r"|syarat\s+(?:umur|usia)|how old|(?:what|which|minimum|maximum|the) age\b(?! of)|age (?:limit|range|requirement))",
+    ),
     (
         "count",
         r"\b(?:how many|berapa (?:banyak|jumlah|orang|kali|buah|negara|peserta)|ada berapa|jumlah\b.{0,60}\bberapa"
@@ -65,11 +86,14 @@ _ASK_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, patte
 _NOT_A_COUNT = re.compile(
     _YEAR + r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
     r"|\b(?:pasal|article|objective|tujuan|ayat|nomor|no\.?|agenda|tahun|year)\s+\d+"
-    r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b|\b\d+(?=\s*(?:%|persen|per ?cent))",
+    r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
-"""Digits that are not a count: years, dates (23/5, 12 Juni), provision and statute numbers, digits inside
-a name (BP2MI, A/RES/73/195), ordinals and percentages."""
+"""Digits that are not a count: years, dates (23/5, 12 Juni), provision and statute numbers,
+digits inside a name (BP2MI, A/RES/73/195) and ordinals."""
+_FRACTIONS = (
+    r"\b(?:half|setengah|separuh|sepertiga|seperempat|a third|a quarter)\b"
+)
 
 _HOLDS = {
     "number": re.compile(r"\d|" + _NUMBER_WORD, re.IGNORECASE),
@@ -78,39 +102,76 @@ _HOLDS = {
     "money": re.compile(
         r"(?:\$|€|£|¥|\bRp\.?\s?\d|\b(?:USD|EUR|SGD|IDR|HKD|NTD|KRW|MYR|rupiah|dollars?|dolar|euros?|yen|ringgit|baht"
         r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b"
-        r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b|\d\s*%|\b(?:persen|per ?cent)\b)",
+        r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b|\d\s*%|\b(?:persen|per ?cent)\b"
+        r"|\d\s*(?:juta|miliar|milyar|ribu|million|billion|thousand)\b|\b(?:gratis|cuma-cuma|tanpa biaya|free|no cost)\b)",
         re.IGNORECASE,
     ),
-    "percent": re.compile(r"\d\s*%|\b(?:persen|per ?cent|percentage points?)\b", re.IGNORECASE),
+    "percent": re.compile(r"\d\s*%|\b(?:persen|per ?cent|percentage points?)\b|" + _FRACTIONS, re.IGNORECASE),
     "age": re.compile(
-        r"(?:\d+|" + _NUMBER_WORD + r")(?:\s*\([^)]{0,30}\))?\s*(?:tahun|years?)|\b(?:berusia|berumur|aged?)\s+\d",
+        r"(?:\d+|" + _NUMBER_WORD + r")(?:\s*\([^)]{0,30}\))?\s*(?:tahun|years?|bulan|months?)"
+        r"|\b(?:berusia|berumur|aged?|ages?(?: of)?|umur|usia)\s+(?:between\s+|antara\s+|dari\s+|of\s+)?(?:\d|" + _NUMBER_WORD + r")",
         re.IGNORECASE,
     ),
 }
 _DIGITS = re.compile(r"\d[\d.,]*")
 _COUNT_WORD = re.compile(
-    r"\b(?:" + "|".join(set(_NUMBER_WORDS.split()) - {"satu", "one", "setengah", "separuh", "half"}) + r")\b", re.IGNORECASE
+    r"(?<!salah )\bsatu\b(?! atap)|\bone\b(?! (?:of|another))"
+    r"|\b(?:" + "|".join(set(_NUMBER_WORDS.split()) - {"satu", "one"}) + r"|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+    r"|puluhan|ratusan|ribuan|jutaan|dozens|hundreds|thousands|millions)\b|" + _FRACTIONS,
+    re.IGNORECASE,
 )
-"""Number words a count is written in; "one" and "satu" are left out, being mostly "one of" and
-"satu atap" (one roof) rather than counts."""
+"""Counts written in words, "keempat" (all four) and "puluhan" (dozens) among them, but not "one
+of", "salah satu" or "satu atap" (one roof); and shares: "berapa banyak" asks how many and how
+much alike ("lebih dari setengah", more than half)."""
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question asks for (``provision``, ``time``, ``money``, ``percent``,
-    ``age``, ``count`` or ``number``), or None when it asks for none with a surface form."""
+    """The kind of fact the question asks for (``person``, ``provision``, ``time``, ``money``,
+    ``percent``, ``age``, ``count`` or ``number``), or None when it asks for none with a surface form."""
     for kind, pattern in _ASK_PATTERNS:
         if pattern.search(question):
             return kind
     return None
 
 
-def holds_kind(kind: str | None, text: str) -> bool:
-    """Whether ``text`` holds a fact of ``kind``."""
+def holds_kind(kind: str | None, text: str, question: str = "", is_common: Callable[[str], bool] | None = None) -> bool:
+    """Whether ``text`` holds a fact of ``kind``. A name counts only when ``question`` lacks it and
+    ``is_common`` (a word's test against the collection) does not find it an everyday word."""
     if kind is None:
         return False
     if kind == "count":
         return _holds_count(text)
+    if kind == "person":
+        return _holds_name(text, question, is_common or (lambda word: False))
     return bool(_HOLDS[kind].search(text))
+
+
+_LABEL = re.compile(r"^\s*(?:(?:pasal|article|objective|tujuan)\s+\d+\s*:?\s*)?(?:\(\d+\)\s*|\d+\.\s*|[a-z]\.\s+)?", re.IGNORECASE)
+_WORD_WITH_NEXT = re.compile(r"([^\W\d_][\w'’-]*)(?=(\s*[,:]?\s*)([^\W\d_]*))")
+_PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
+_INTRODUCING = frozenset({"adalah", "ialah", "merupakan", "is", "was", "has", "had", "serves", "served", "menjabat"})
+
+
+def _holds_name(text: str, question: str, is_common: Callable[[str], bool]) -> bool:
+    """A capitalised word the question does not hold and that is no acronym, provision word or
+    everyday word: "... adalah Benny Rhamdani." holds one; "... dilakukan oleh Kepala BP2MI."
+    asked about the head of BP2MI does not, nor does "Dinas Daerah Provinsi" (statutes capitalise
+    the bodies they name, words the collection uses everywhere). The sentence's first word (after
+    a "Pasal 47 (1)" label) counts only when a name evidently starts there: another capitalised
+    word, a comma or "adalah"/"is" follows."""
+    asked = {word.lower() for word in re.findall(r"[^\W\d_]+", question)}
+    body = text[_LABEL.match(text).end():]
+    for position, match in enumerate(_WORD_WITH_NEXT.finditer(body)):
+        word, gap, following = match.group(1), match.group(2), match.group(3)
+        if not word[0].isupper() or word.isupper() or any(ch.isdigit() for ch in word):
+            continue
+        if word.lower() in asked or word.lower() in _PROVISION_WORDS or is_common(word):
+            continue
+        name_follows = following[:1].isupper() and not following.isupper()
+        if position == 0 and not ("," in gap or name_follows or following.lower() in _INTRODUCING):
+            continue
+        return True
+    return False
 
 
 def _holds_count(text: str) -> bool:

@@ -260,13 +260,19 @@ class LexicalIndex:
 
     def inverse_document_frequency(self, token: str) -> float:
         """How rare a token is among the chunks (BM25's idf); an unknown token is as rare as can be."""
-        count = len(self.chunk_ids)
         if self._bm25 is None:
             return 0.0
+        count = len(self.chunk_ids)
+        frequency = self.document_frequency(token)
+        return float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
+
+    def document_frequency(self, token: str) -> int:
+        """How many chunks hold the token."""
+        if self._bm25 is None:
+            return 0
         token_id = self._bm25.vocab_dict.get(token)
         pointers = self._bm25.scores["indptr"]
-        frequency = 0 if token_id is None else int(pointers[token_id + 1] - pointers[token_id])
-        return float(np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)))
+        return 0 if token_id is None else int(pointers[token_id + 1] - pointers[token_id])
 
     def _token_ids(self, query: str) -> list[int]:
         vocabulary = self._bm25.vocab_dict

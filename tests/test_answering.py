@@ -88,6 +88,30 @@ def test_a_count_question_is_refused_when_the_quotes_hold_only_dates(answering_k
     assert dated.answered and "12 Juni" in dated.answer
 
 
+OFFICE_NAMED = """# Pejabat daerah
+
+Kepala Dinas Tenaga Kerja Provinsi saat ini adalah Najib Rahman, yang dilantik pada bulan Maret.
+"""
+
+OFFICE_ONLY = """# Perizinan
+
+Izin penempatan pekerja migran diterbitkan dan dicabut oleh Kepala Badan Pelindungan.
+
+Permohonan izin diajukan secara daring dan diperiksa dalam waktu tujuh hari kerja.
+"""
+
+
+def test_a_question_for_a_name_is_refused_when_the_quotes_name_only_the_office(tmp_path):
+    (tmp_path / "named").mkdir(), (tmp_path / "office").mkdir()
+    named = build_knowledge_base(tmp_path / "named", {"pejabat.md": OFFICE_NAMED})
+    answer = named.ask("Siapa nama Kepala Dinas Tenaga Kerja Provinsi saat ini?")
+    assert answer.answered and "Najib Rahman" in answer.answer, answer.answer
+    office_only = build_knowledge_base(tmp_path / "office", {"izin.md": OFFICE_ONLY})
+    assert office_only.ask("Siapa yang menerbitkan izin penempatan pekerja migran?").answered
+    refused = office_only.ask("Siapa nama Kepala Badan Pelindungan saat ini?")
+    assert not refused.answered, refused.answer
+
+
 def test_repealed_law_is_never_presented_as_current(answering_kb):
     answer = answering_kb.ask("Berapa usia minimum nelayan migran?")
     assert answer.answered

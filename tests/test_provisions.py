@@ -59,6 +59,11 @@ def test_a_sentence_naming_its_own_provision_gets_none():
         ("Syarat umur untuk kerja jadi PRT di Singapura berapa?", "age"),
         ("Which GCM objective deals with immigration detention?", "provision"),
         ("Lokakarya di tingkat provinsi diadakan di kota mana?", None),
+        ("Siapa nama Kepala BP2MI saat ini?", "person"),
+        ("Who is the current Director General of IOM?", "person"),
+        ("Mengapa minyak baru dijual dengan harga yang lebih tinggi?", None),
+        ("Usia relatif batuan ditentukan dengan apa?", None),
+        ("What is the age range for the HEROES project?", "age"),
         ("Siapa yang menyetujui perjanjian kerja laut?", None),
         ("Why did IOM join the UN system?", None),
     ],
@@ -80,11 +85,15 @@ def test_a_sentence_holds_the_asked_kind_or_not():
     ("kind", "text", "holds"),
     [
         ("count", "Lokakarya diadakan di Mataram (23/5), Semarang (29/5) dan Makassar (12/6) untuk Agenda 2030.", False),
-        ("count", "The workshop in Makassar took place on 12 June, the one in Mataram on May 23.", False),
+        ("count", "The workshop in Makassar took place on 12 June, and in Mataram on May 23.", False),
         ("count", "Penerbitan SIP2MI dilakukan oleh Kepala BP2MI sesuai Pasal 47 sejak 2021.", False),
         ("count", "Of an initial universe of 265 evaluations, 260 remained.", True),
         ("count", "The brief makes five key recommendations.", True),
         ("count", "It is one of the largest programmes.", False),
+        ("count", "Layanan diberikan di satu atap oleh salah satu dinas.", False),
+        ("count", "Lebih dari setengah efek rumah kaca berasal dari karbon dioksida.", True),
+        ("age", "Young men between the ages of 15 and 21 are trained.", True),
+        ("money", "Kursus ini gratis bagi pencari suaka.", True),
         ("money", "The meta-evaluation had a budget of 37.741 USD.", True),
         ("money", "Rp120.000.000,00 (seratus dua puluh juta rupiah)", True),
         ("money", "Nelayan menerima upah lembur dua kali lipat pada hari libur nasional.", True),
@@ -106,3 +115,15 @@ def test_answers_name_the_article_a_quoted_rule_sits_under(tmp_path):
     knowledge_base = build_knowledge_base(tmp_path, {"uu_contoh.md": "# UU Contoh\n\n" + STATUTE.replace("Pasal", "## Pasal")})
     answer = knowledge_base.ask("Pasal berapa yang mengatur batas usia minimal calon pekerja migran?")
     assert answer.answered and "Pasal 5: Setiap Calon Pekerja Migran Indonesia harus berusia" in answer.answer, answer.answer
+
+
+def test_a_name_is_a_capitalised_word_that_is_neither_asked_nor_everyday():
+    question = "Siapa nama Kepala BP2MI saat ini?"
+    everyday = {"calon", "pekerja", "migran", "indonesia", "dinas", "daerah"}.__contains__
+    assert holds_kind("person", "Kepala BP2MI saat ini adalah Benny Rhamdani.", question)
+    assert holds_kind("person", "Benny Rhamdani dilantik sebagai Kepala BP2MI.", question)
+    assert not holds_kind("person", "Pasal 47 (1) Penerbitan SIP2MI dilakukan oleh Kepala BP2MI.", question)
+    assert not holds_kind(
+        "person", "P3MI dilarang merekrut Calon Pekerja Migran Indonesia tanpa izin Dinas Daerah.", question,
+        lambda word: everyday(word.lower()),
+    )

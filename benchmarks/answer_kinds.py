@@ -1,0 +1,123 @@
+"""What refusing by kind of fact costs: every public-set question asking for a name, a count, an
+amount of money, a percentage or an age, answered with and without that refusal.
+
+The default answerer refuses such a question when none of the sentences it quotes holds that kind
+of fact (kb.answer_types). Our question set has a handful of them; the public sets have hundreds.
+Each set's passages form one knowledge base (none held out, so every question is answerable);
+each question of a refusing kind is answered twice with refusal by confidence off, once with the
+kinds refusing and once without. Correct = an expected answer in the text and the gold passage
+cited. The right answers lost are what the refusal costs; on the unanswerable side its gain is
+measured by benchmarks/answers.py and refusal_public.py.
+
+Usage: python benchmarks/answer_kinds.py [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from answers import normalise  # noqa: E402
+from refusal_public import answers_of  # noqa: E402
+from refusal_tradeoff import NO_THRESHOLD  # noqa: E402
+from report_sections import write_section  # noqa: E402
+from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, embed_set_sentences, load_set, log, open_kb, write_set  # noqa: E402
+
+from kb.answer_types import asked_kind  # noqa: E402
+from kb.answering import REFUSING_KINDS, ExtractiveAnswerer  # noqa: E402
+from kb.embeddings import get_embeddings  # noqa: E402
+from kb.settings import Settings  # noqa: E402
+
+
+def tally_set(name: str, workdir: Path, embeddings) -> Counter:
+    """Per kind: questions, right answers without and with refusal by kind, answers refused by it."""
+    evalset = load_set(name, None)
+    evalset = dataclasses.replace(
+        evalset,
+        vectors=embed_set(evalset, embeddings, workdir / "vectors"),
+        sentence_vectors=embed_set_sentences(evalset, embeddings, workdir / "vectors"),
+    )
+    knowledge_base = open_kb(workdir / f"kinds-{name}", 2)
+    knowledge_base.embeddings = embeddings
+    id_map = write_set(knowledge_base.store, evalset, embeddings.identity)
+    knowledge_base.settings.answer_min_confidence = NO_THRESHOLD
+    settings = knowledge_base.answer_settings()
+    with_kinds = ExtractiveAnswerer(knowledge_base, settings)
+    without_kinds = ExtractiveAnswerer(knowledge_base, dataclasses.replace(settings, refusing_kinds=frozenset()))
+    expected = answers_of(name)
+    tally: Counter = Counter()
+    for query_id, text in evalset.queries:
+        kind = asked_kind(text)
+        if kind not in REFUSING_KINDS or not expected.get(query_id):
+            continue
+
+        def right(answer) -> bool:
+            return (
+                answer.answered
+                and any(normalise(e) in normalise(answer.answer) for e in expected[query_id])
+                and any(id_map.get(c.chunk_id) == evalset.gold[query_id] for c in answer.citations)
+            )
+
+        plain, checked = without_kinds.answer(text), with_kinds.answer(text)
+        tally[kind, "questions"] += 1
+        tally[kind, "right without"] += right(plain)
+        tally[kind, "right with"] += right(checked)
+        tally[kind, "refused"] += plain.answered and not checked.answered
+    log(f"{name}: {sum(v for (_, what), v in tally.items() if what == 'questions')} questions of refusing kinds")
+    return tally
+
+
+def render(tallies: dict[str, Counter]) -> str:
+    lines = [
+        "## Refusal by kind of fact on the public sets",
+        "",
+        "`python benchmarks/answer_kinds.py`. Every public-set question asking for a name, a count, an amount of "
+        "money, a percentage or an age, answered from all of its set's passages with refusal by confidence off: "
+        "right answers (an expected answer, the gold passage cited) without and with refusal when no quoted "
+        "sentence holds that kind of fact, and how many answers that refusal turned away.",
+        "",
+        "| set | kind | questions | right without | right with | answers refused |",
+        "|---|---|---|---|---|---|",
+    ]
+    total: Counter = Counter()
+    for name, tally in tallies.items():
+        for kind in sorted({kind for kind, _ in tally}):
+            row = [tally[kind, what] for what in ("questions", "right without", "right with", "refused")]
+            lines.append(f"| {name} | {kind} | " + " | ".join(map(str, row)) + " |")
+            for what, value in zip(("questions", "right without", "right with", "refused"), row):
+                total[what] += value
+    lines.append(
+        f"| all | all | {total['questions']} | {total['right without']} | {total['right with']} | {total['refused']} |"
+    )
+    lost = total["right without"] - total["right with"]
+    lines += ["", f"Right answers lost to the refusal: {lost} of {total['right without']}."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
+    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
+    args = parser.parse_args(argv)
+    if not EVAL_DIR.is_dir():
+        print(f"skipped: {EVAL_DIR} is absent")
+        return
+    embeddings = get_embeddings(Settings())
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = args.workdir or Path(scratch)
+        tallies = {name: tally_set(name, workdir, embeddings) for name in args.sets}
+    body = render(tallies)
+    print(body)
+    write_section("answer-kinds", body)
+
+
+if __name__ == "__main__":
+    main()
