@@ -9,7 +9,7 @@ surface form to recognise.
 The kinds are as narrow as their surface forms allow. "How many participants ...?" wants a
 count, and a sentence whose only numbers are dates ("Makassar (12/6)") or years ("Agenda 2030")
 holds none; "What budget ...?" wants an amount of money: a currency, or an amount relative to
-another ("dua kali lipat", double; "150% of the wage"). A question of a narrow kind that fits
+another ("dua kali lipat", double; "150% of the wage"; but not "39% of reports"). A question of a narrow kind that fits
 no broader one ("berapa lama", "how much notice") asks for a plain number.
 """
 
@@ -102,8 +102,9 @@ _HOLDS = {
     "money": re.compile(
         r"(?:\$|€|£|¥|\bRp\.?\s?\d|\b(?:USD|EUR|SGD|IDR|HKD|NTD|KRW|MYR|rupiah|dollars?|dolar|euros?|yen|ringgit|baht"
         r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b"
-        r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b|\d\s*%|\b(?:persen|per ?cent)\b"
-        r"|\d\s*(?:juta|miliar|milyar|ribu|million|billion|thousand)\b|\b(?:gratis|cuma-cuma|tanpa biaya|free|no cost)\b)",
+        r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b"
+        r"|(?:\d\s*%|\b(?:persen|per ?cent))\s+(?:dari|of)\s+(?:the\s+|their\s+)?(?:\w+\s+)?" + _MONEY_NOUNS
+        + r"|\d\s*(?:juta|miliar|milyar|ribu|million|billion|thousand)\b|\b(?:gratis|cuma-cuma|tanpa biaya|free|no cost)\b)",
         re.IGNORECASE,
     ),
     "percent": re.compile(r"\d\s*%|\b(?:persen|per ?cent|percentage points?)\b|" + _FRACTIONS, re.IGNORECASE),
