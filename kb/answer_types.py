@@ -71,8 +71,12 @@ _ASKS = (
         r"|syarat\s+(?:umur|usia)|how old|(?:what|which|minimum|maximum|the) age\b(?! of)|age (?:limit|range|requirement))",
     ),
     (
+        "quantity",
+        r"\bberapa banyak\b",
+    ),
+    (
         "count",
-        r"\b(?:how many|berapa (?:banyak|jumlah|orang|kali|buah|negara|peserta)|ada berapa|jumlah\b.{0,60}\bberapa"
+        r"\b(?:how many|berapa (?:jumlah|orang|kali|buah|negara|peserta)|ada berapa|jumlah\b.{0,60}\bberapa"
         r"|berapa\s+\w+\s+(?:yang|utama))\b",
     ),
     (
@@ -86,11 +90,12 @@ _ASK_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, patte
 _NOT_A_COUNT = re.compile(
     _YEAR + r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
     r"|\b(?:pasal|article|objective|tujuan|ayat|nomor|no\.?|agenda|tahun|year)\s+\d+"
-    r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b",
+    r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b|(?:(?<=[^\W\d_])|(?<=[)\]”\"’.,;:]))\d{1,2}(?=\s|$)",
     re.IGNORECASE,
 )
 """Digits that are not a count: years, dates (23/5, 12 Juni), provision and statute numbers,
-digits inside a name (BP2MI, A/RES/73/195) and ordinals."""
+digits inside a name (BP2MI, A/RES/73/195), ordinals and footnote marks ("(AAP),1 following")."""
+_SHARE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|persen\b|per ?cent\b)", re.IGNORECASE)
 _FRACTIONS = (
     r"\b(?:half|setengah|separuh|sepertiga|seperempat|a third|a quarter)\b"
 )
@@ -118,17 +123,19 @@ _DIGITS = re.compile(r"\d[\d.,]*")
 _COUNT_WORD = re.compile(
     r"(?<!salah )\bsatu\b(?! atap)|\bone\b(?! (?:of|another))"
     r"|\b(?:" + "|".join(set(_NUMBER_WORDS.split()) - {"satu", "one"}) + r"|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
-    r"|puluhan|ratusan|ribuan|jutaan|dozens|hundreds|thousands|millions)\b|" + _FRACTIONS,
+    r"|puluhan|ratusan|ribuan|jutaan|dozens|hundreds|thousands|millions)\b",
     re.IGNORECASE,
 )
 """Counts written in words, "keempat" (all four) and "puluhan" (dozens) among them, but not "one
-of", "salah satu" or "satu atap" (one roof); and shares: "berapa banyak" asks how many and how
-much alike ("lebih dari setengah", more than half)."""
+of", "salah satu" or "satu atap" (one roof)."""
+_FRACTION = re.compile(_FRACTIONS, re.IGNORECASE)
 
 
 def asked_kind(question: str) -> str | None:
     """The kind of fact the question asks for (``person``, ``provision``, ``time``, ``money``,
-    ``percent``, ``age``, ``count`` or ``number``), or None when it asks for none with a surface form."""
+    ``percent``, ``age``, ``quantity``, ``count`` or ``number``), or None when it asks for none with
+    a surface form. "Berapa banyak" is a quantity: it asks how many and how much alike, and
+    "lebih dari setengah" (more than half) or "71%" answer it; "how many" wants a count."""
     for kind, pattern in _ASK_PATTERNS:
         if pattern.search(question):
             return kind
@@ -141,7 +148,9 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
     if kind is None:
         return False
     if kind == "count":
-        return _holds_count(text)
+        return _holds_count(_SHARE.sub(" ", text))
+    if kind == "quantity":
+        return bool(_SHARE.search(text) or _FRACTION.search(text)) or _holds_count(text)
     if kind == "person":
         return _holds_name(text, question, is_common or (lambda word: False))
     return bool(_HOLDS[kind].search(text))

@@ -45,7 +45,7 @@ narrow kinds: 0.05 answered 26 of our 50 correctly and 0.68 of the pooled public
 answered 28 and 0.70, with the same unanswerable questions refused on both; 0.15 answered
 29 of ours but answered half of our unanswerable questions. Taking the bonus out of the
 confidence (ranking with it only) answered 21 of ours and 0.66 of the public sets."""
-REFUSING_KINDS = frozenset({"person", "money", "count", "percent", "age"})
+REFUSING_KINDS = frozenset({"person", "money", "count", "quantity", "percent", "age"})
 """Kinds of fact whose absence from every quoted sentence refuses the answer: "How many
 participants ...?" answered with a sentence holding only dates is wrong whatever its topic, and
 so is "Siapa nama Kepala BP2MI?" answered with an article naming the office. On our set this
