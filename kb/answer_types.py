@@ -9,8 +9,8 @@ surface form to recognise.
 The kinds are as narrow as their surface forms allow. "How many participants ...?" wants a
 count, and a sentence whose only numbers are dates ("Makassar (12/6)") or years ("Agenda 2030")
 holds none; "What budget ...?" wants an amount of money: a currency, or an amount relative to
-another ("dua kali lipat", double; "150% of the wage"; but not "39% of reports"). A question of a narrow kind that fits
-no broader one ("berapa lama", "how much notice") asks for a plain number.
+another ("dua kali lipat", double; "150% of the wage"; but not "39% of reports"). A question of
+a narrow kind that fits no broader one ("berapa lama", "how much notice") asks for a plain number.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ _MONTHS = (
     "|january|february|march|june|july|august|october|december"
 )
 _YEAR = r"\b(?:1[89]\d\d|20\d\d)\b"
-_UNITS_OF_TIME = r"(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun|seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
 
 _MONEY_NOUNS = (
     r"(?:budget|anggaran|kurs|nilai tukar|exchange rate|salary|salaries|wages?|gaji|upah|fees?|biaya|ongkos|prices?"
@@ -68,7 +67,8 @@ _ASKS = (
     (
         "age",
         r"\b(?:(?:umur|usia)\s+(?:berapa|minimal|minimum|maksimal|maksimum|paling rendah)|berapa\s+(?:umur|usia)"
-        r"|syarat\s+(?:umur|usia)|how old|(?:what|which|minimum|maximum|the) age\b(?! of)|age (?:limit|range|requirement))",
+        r"|syarat\s+(?:umur|usia)|how old|(?:what|which|minimum|maximum|the) age\b(?! of)"
+        r"|age (?:limit|range|requirement))",
     ),
     (
         "quantity",
@@ -88,7 +88,8 @@ _ASKS = (
 _ASK_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS)
 
 _NOT_A_COUNT = re.compile(
-    _YEAR + r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
+    _YEAR + r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"
+    r"|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
     r"|\b(?:pasal|article|objective|tujuan|ayat|nomor|no\.?|agenda|tahun|year)\s+\d+"
     r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b|(?:(?<=[^\W\d_])|(?<=[)\]”\"’.,;:]))\d{1,2}(?=\s|$)",
     re.IGNORECASE,
@@ -109,20 +110,23 @@ _HOLDS = {
         r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b"
         r"|\bkali lipat\b|\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORD + r")\s+(?:kali|times)\b"
         r"|(?:\d\s*%|\b(?:persen|per ?cent))\s+(?:dari|of)\s+(?:the\s+|their\s+)?(?:\w+\s+)?" + _MONEY_NOUNS
-        + r"|\d\s*(?:juta|miliar|milyar|ribu|million|billion|thousand)\b|\b(?:gratis|cuma-cuma|tanpa biaya|free|no cost)\b)",
+        + r"|\d\s*(?:juta|miliar|milyar|ribu|million|billion|thousand)\b"
+        r"|\b(?:gratis|cuma-cuma|tanpa biaya|free|no cost)\b)",
         re.IGNORECASE,
     ),
     "percent": re.compile(r"\d\s*%|\b(?:persen|per ?cent|percentage points?)\b|" + _FRACTIONS, re.IGNORECASE),
     "age": re.compile(
         r"(?:\d+|" + _NUMBER_WORD + r")(?:\s*\([^)]{0,30}\))?\s*(?:tahun|years?|bulan|months?)"
-        r"|\b(?:berusia|berumur|aged?|ages?(?: of)?|umur|usia)\s+(?:between\s+|antara\s+|dari\s+|of\s+)?(?:\d|" + _NUMBER_WORD + r")",
+        r"|\b(?:berusia|berumur|aged?|ages?(?: of)?|umur|usia)\s+(?:between\s+|antara\s+|dari\s+|of\s+)?"
+        r"(?:\d|" + _NUMBER_WORD + r")",
         re.IGNORECASE,
     ),
 }
 _DIGITS = re.compile(r"\d[\d.,]*")
 _COUNT_WORD = re.compile(
     r"(?<!salah )\bsatu\b(?! atap)|\bone\b(?! (?:of|another))"
-    r"|\b(?:" + "|".join(set(_NUMBER_WORDS.split()) - {"satu", "one"}) + r"|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+    r"|\b(?:" + "|".join(sorted(set(_NUMBER_WORDS.split()) - {"satu", "one"}))
+    + r"|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
     r"|puluhan|ratusan|ribuan|jutaan|dozens|hundreds|thousands|millions)\b",
     re.IGNORECASE,
 )
@@ -156,7 +160,10 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
     return bool(_HOLDS[kind].search(text))
 
 
-_LABEL = re.compile(r"^\s*(?:(?:pasal|article|objective|tujuan)\s+\d+\s*:?\s*)?(?:\(\d+\)\s*|\d+\.\s*|[a-z]\.\s+)?", re.IGNORECASE)
+_LABEL = re.compile(
+    r"^\s*(?:(?:pasal|article|objective|tujuan)\s+\d+\s*:?\s*)?(?:\(\d+\)\s*|\d+\.\s*|[a-z]\.\s+)?", re.IGNORECASE
+)
+"""A provision label and item number opening a quoted sentence ("Pasal 47 (1) ", "b. ")."""
 _WORD_WITH_NEXT = re.compile(r"([^\W\d_][\w'’-]*)(?=(\s*[,:]?\s*)([^\W\d_]*))")
 _PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
 _INTRODUCING = frozenset({"adalah", "ialah", "merupakan", "is", "was", "has", "had", "serves", "served", "menjabat"})

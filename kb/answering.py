@@ -11,8 +11,8 @@ the passages, it refuses in the question's language instead of guessing.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,8 +54,9 @@ head's name; 7 of 8 refused in all) and turns one wrong answer into a refusal. O
 public-set questions of these kinds, answered from all their passages, it lost 6 of 426 right
 answers (benchmarks/answer_kinds.py). Asked-for kinds must be asked for: "biaya" or "usia" in a
 question that asks why or what is no money or age question (the first version, keyed on such
-words, refused 52 of the 475 answers holding an expected answer). The broad kinds (any number, any date) were measured too
-and dropped: they refused more right answers (public correct 0.71 to 0.66) than wrong ones."""
+words, refused 52 of the 475 answers holding an expected answer). The broad kinds (any number,
+any date) were measured too and dropped: they refused more right answers (public correct 0.71
+to 0.66) than wrong ones."""
 UNRANKED_KINDS = frozenset({"person"})
 """Kinds whose test is too loose to rank sentences by, only to refuse when none is quoted: a
 rare capitalised word passes for a name, and with the bonus "Siapa nama Kepala BP2MI saat ini?"
@@ -144,7 +145,8 @@ class AnswerSettings:
     max_sentences: int = 3
     min_confidence: float = 1.03
     refusing_kinds: frozenset[str] = REFUSING_KINDS
-    """Kinds of fact whose absence from the quoted sentences refuses the answer (none, for measuring what that costs)."""
+    """Kinds of fact whose absence from the quoted sentences refuses the answer (none, to measure
+    what that refusal costs)."""
     stored_vectors: bool = True
     """Look up the sentence vectors stored at ingestion (False embeds every sentence per question:
     the same answer, several times slower; kept for the benchmark and for checking)."""
@@ -247,7 +249,9 @@ class ExtractiveAnswerer:
         that it names no particular person: it is in at least COMMON_WORD_SHARE of the chunks
         (and COMMON_WORD_CHUNKS of them, for a small collection)."""
         index = self.knowledge_base.lexical_index()
-        forms = {word.lower()} | set(tokenize(word, "id", drop_stopwords=False)) | set(tokenize(word, "en", drop_stopwords=False))
+        forms = {word.lower()}
+        for language in ("id", "en"):
+            forms |= set(tokenize(word, language, drop_stopwords=False))
         frequency = max(index.document_frequency(form) for form in forms)
         return frequency >= max(COMMON_WORD_CHUNKS, COMMON_WORD_SHARE * len(index))
 
@@ -300,10 +304,8 @@ def quotes_asked_kind(
     kind = asked_kind(question)
     if kind not in refusing_kinds:
         return True
-    return any(
-        holds_kind(kind, f"{sentence.provision} {sentence.text}" if sentence.provision else sentence.text, question, is_common)
-        for sentence in chosen
-    )
+    worded = (f"{sentence.provision} {sentence.text}" if sentence.provision else sentence.text for sentence in chosen)
+    return any(holds_kind(kind, text, question, is_common) for text in worded)
 
 
 def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, language: str) -> float:

@@ -29,7 +29,9 @@ _STATUTE_KINDS = (
     ("Perpres", r"Perpres|Peraturan Presiden|Presidential Regulation"),
     ("UU", r"UU|Undang-Undang|Law"),
 )
-_NUMBER_AND_YEAR = r"\s*(?:(?:Nomor|Nomer|No\.?|Number)\s*)?(\d{1,4})\s*(?:/|\s+Tahun\s+|\s+of\s+(?:the\s+year\s+)?)\s*((?:19|20)\d\d)\b"
+_NUMBER_AND_YEAR = (
+    r"\s*(?:(?:Nomor|Nomer|No\.?|Number)\s*)?(\d{1,4})\s*(?:/|\s+Tahun\s+|\s+of\s+(?:the\s+year\s+)?)\s*((?:19|20)\d\d)\b"
+)
 _STATUTE_REFERENCES = tuple(
     (short, re.compile(rf"\b(?:{names})(?:\s+Republik Indonesia)?{_NUMBER_AND_YEAR}", re.IGNORECASE))
     for short, names in _STATUTE_KINDS
@@ -106,13 +108,14 @@ def provision_passages(question: str, store: KnowledgeStore, filters: SearchFilt
     found = []
     for document in documents:
         hits = hits_by_id(store, document.chunk_ids).values()
-        matching = [
-            hit for hit in hits
-            if heading.search(hit.text)
-            and (filters is None or filters.allows({"doc_id": hit.doc_id, "lang": hit.lang, "file_type": document.file_type}))
-        ]
+        matching = [hit for hit in hits if heading.search(hit.text) and _allowed(filters, hit, document.file_type)]
         found += sorted(matching, key=lambda hit: hit.position if hit.position is not None else 0)
     return found[:MOST_PINNED]
+
+
+def _allowed(filters: SearchFilters | None, hit: SearchHit, file_type: str) -> bool:
+    """Whether the search's filters let the hit through (its chunk language, not the document's)."""
+    return filters is None or filters.allows({"doc_id": hit.doc_id, "lang": hit.lang, "file_type": file_type})
 
 
 def pin_first(pinned: list[SearchHit], ranked: list[SearchHit], k: int) -> list[SearchHit]:

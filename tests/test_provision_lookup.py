@@ -6,6 +6,7 @@ import pytest
 
 from factories import build_knowledge_base
 from kb.provision_lookup import heading_pattern, named_provision, statute_identifiers
+from kb.search import SearchFilters
 
 FILLER = (
     "Ketentuan ini dilaksanakan oleh pemerintah pusat dan pemerintah daerah sesuai dengan kewenangan masing-masing, "
@@ -79,3 +80,5 @@ def test_a_provision_without_its_document_or_a_named_retriever_is_left_to_rankin
     named = statute_kb.search("Apa yang diatur Pasal 4 UU 21/2007?", 8, retriever="dense")
     assert not any("provision" in hit.retrievers for hit in named)
     assert not any("provision" in hit.retrievers for hit in statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8))
+    english_only = statute_kb.search("Apa yang diatur Pasal 4 UU 21/2007?", 8, SearchFilters(languages=["en"]))
+    assert not any("provision" in hit.retrievers for hit in english_only), "the search's filters hold for pinned passages"
