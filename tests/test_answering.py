@@ -326,3 +326,18 @@ def test_an_acronym_in_the_question_is_found_spelled_out():
     assert not anchors_found("Berapa iuran BPJS per bulan?", [passage])
     other = SearchHit(**{**passage.to_dict(), "text": "Lokakarya diadakan di Mataram, Semarang dan Makassar."})
     assert not anchors_found("Apa status RAN saat ini?", [other])
+
+
+def test_a_name_the_question_shortens_is_found_as_the_documents_acronym():
+    """"The Global Compact" is how a question names the GCM; the objectives file is gcm_*.md and its
+    passages never write "Global Compact". A shortened name no acronym begins is still missing."""
+    from kb.answering import anchors_found
+    from kb.search import SearchHit
+
+    passage = SearchHit(
+        doc_id="d3", source="gcm_objectives.md", path="/docs/gcm_objectives.md", title="gcm objectives",
+        page=None, chunk_id="d3-v-00000", score=1.0,
+        text="Objective 6. Prohibit recruiters and employers from charging or shifting recruitment fees to migrant workers.",
+    )
+    assert anchors_found("What does the Global Compact ask governments to do about recruitment fees?", [passage])
+    assert not anchors_found("What does the Colombo Process ask governments to do about recruitment fees?", [passage])
