@@ -1,7 +1,9 @@
 """The fixed text of answers, in the question's language (Bahasa Indonesia or English).
 
 Evidence is quoted in its own language; these messages frame it, say when its language
-differs from the question's, and explain a refusal.
+differs from the question's, and explain a refusal: why, when the answerer knows ("the documents
+do not mention “Taiwan”", "the closest passages give no amount of money"), so that the user
+knows what to ask instead, then what the knowledge base covers.
 """
 
 from __future__ import annotations
@@ -11,11 +13,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "intro": "Menurut dokumen:",
         "quoted_in": "Kutipan berikut dalam bahasa {language}, bahasa dokumen aslinya.",
         "refusal": (
-            "Maaf, dokumen dalam basis pengetahuan ini tidak memuat jawaban untuk pertanyaan tersebut. "
-            "Basis pengetahuan ini mencakup dokumen IOM, Global Compact for Migration (GCM), Rencana Aksi "
-            "Nasional GCM Indonesia, dan peraturan tentang pekerja migran Indonesia. Coba sebutkan nama "
-            "dokumen, pasal, program, atau tempat yang Anda maksud."
+            "Maaf, {reason} Basis pengetahuan ini mencakup dokumen IOM, Global Compact for Migration (GCM), "
+            "Rencana Aksi Nasional GCM Indonesia, dan peraturan tentang pekerja migran Indonesia. Coba sebutkan "
+            "nama dokumen, pasal, program, atau tempat yang Anda maksud."
         ),
+        "not_answered": "dokumen dalam basis pengetahuan ini tidak memuat jawaban untuk pertanyaan tersebut.",
+        "missing_name": (
+            "bagian dokumen yang paling sesuai dengan pertanyaan tersebut tidak menyebut “{name}”, jadi dokumen "
+            "ini tidak memuat jawabannya."
+        ),
+        "missing_kind": (
+            "bagian dokumen yang paling sesuai dengan pertanyaan tersebut tidak menyebut {kind} yang ditanyakan, "
+            "jadi dokumen ini tidak memuat jawabannya."
+        ),
+        "kind_count": "jumlah",
+        "kind_quantity": "jumlah",
+        "kind_money": "besaran uang",
+        "kind_percent": "persentase",
+        "kind_age": "usia",
+        "kind_person": "nama orang",
         "repealed": "dokumen ini sudah dicabut{by}; jangan dianggap sebagai hukum yang berlaku",
         "superseded": "dokumen ini sudah digantikan{by}",
         "by": " oleh {what}",
@@ -26,11 +42,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "intro": "According to the documents:",
         "quoted_in": "The passages below are quoted in {language}, the language of the original document.",
         "refusal": (
-            "Sorry, the documents in this knowledge base do not answer that question. It covers IOM "
-            "documents, the Global Compact for Migration (GCM), Indonesia's National Action Plan for the GCM "
-            "and Indonesian law on migrant workers. Try naming the document, article, programme or place you "
-            "mean."
+            "Sorry, {reason} It covers IOM documents, the Global Compact for Migration (GCM), Indonesia's "
+            "National Action Plan for the GCM and Indonesian law on migrant workers. Try naming the document, "
+            "article, programme or place you mean."
         ),
+        "not_answered": "the documents in this knowledge base do not answer that question.",
+        "missing_name": (
+            "the passages that best match that question do not mention “{name}”, so the documents do not answer "
+            "it."
+        ),
+        "missing_kind": (
+            "the passages that best match that question give no {kind}, so the documents do not answer it."
+        ),
+        "kind_count": "number",
+        "kind_quantity": "number",
+        "kind_money": "amount of money",
+        "kind_percent": "percentage",
+        "kind_age": "age",
+        "kind_person": "name",
         "repealed": "this document has been repealed{by}; do not treat it as law in force",
         "superseded": "this document has been superseded{by}",
         "by": " by {what}",
@@ -44,6 +73,12 @@ def message(question_language: str, key: str, **values: str) -> str:
     """A message in the question's language (Indonesian when it is neither)."""
     table = MESSAGES.get(question_language, MESSAGES["id"])
     return table[key].format(**values)
+
+
+def refusal_text(question_language: str, reason: str | None = None) -> str:
+    """The refusal: ``reason`` (a message of this table, already filled in) or the plain "the
+    documents do not answer that question", then what the knowledge base covers."""
+    return message(question_language, "refusal", reason=reason or message(question_language, "not_answered"))
 
 
 def status_note(language: str, status: str | None, replaced_by: str | None) -> str | None:

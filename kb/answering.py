@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kb.answer_messages import language_name, message, status_note
+from kb.answer_messages import language_name, message, refusal_text, status_note
 from kb.answer_types import asked_kind, holds_kind
 from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
@@ -178,11 +178,13 @@ class ExtractiveAnswerer:
         best = scored[0]
         chosen = [s for s in scored if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
-        if (
-            best.score < self.settings.min_confidence
-            or not anchors_found(question, cited, self.knowledge_base.glossary)
-            or not quotes_asked_kind(question, chosen, self.is_common_word, self.settings.refusing_kinds)
-        ):
+        missing = missing_anchor(question, cited, self.knowledge_base.glossary)
+        if missing:
+            return refusal(query, language, best.score, message(language, "missing_name", name=missing))
+        if not quotes_asked_kind(question, chosen, self.is_common_word, self.settings.refusing_kinds):
+            kind = message(language, f"kind_{asked_kind(question)}")
+            return refusal(query, language, best.score, message(language, "missing_kind", kind=kind))
+        if best.score < self.settings.min_confidence:
             return refusal(query, language, confidence=best.score)
         return compose(query, language, hits, chosen, best.score)
 
@@ -318,7 +320,15 @@ def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, languag
 
 
 def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | None = None) -> bool:
-    """Names and numbers the question turns on ("Taiwan", "2019", "BPJS") must appear in the
+    """Whether every name and number the question turns on is in the cited passages (missing_anchor)."""
+    return missing_anchor(question, hits, glossary) is None
+
+
+def missing_anchor(question: str, hits: list[SearchHit], glossary: Glossary | None = None) -> str | None:
+    """The first name or number of the question not found in the passages the answer cites, as the
+    question writes it, or None when all are found.
+
+    Names and numbers the question turns on ("Taiwan", "2019", "BPJS") must appear in the
     passages the answer cites: their text, their document's title or file name (a shared 5-letter
     prefix suffices: "Singapura" / "Singapore"), spelled out ("RAN" as "Rencana Aksi Nasional"),
     or in the glossary's translation of the term they belong to ("Konvensi Pengungsi" is found
@@ -332,9 +342,9 @@ def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | Non
     answerable questions were refused for a missing name, 7 of them crossed-language; with the
     spelled-out acronyms and the translations, 6 (4 crossed); with shortened names found as
     acronyms, 5."""
-    anchors = {match.lower() for match in _ANCHOR.findall(question)}
+    anchors = list(dict.fromkeys(_ANCHOR.findall(question)))
     if not anchors:
-        return True
+        return None
     passages = " ".join(f"{hit.text} {hit.title}" for hit in hits)
     evidence = set(_WORD.findall(" ".join([passages, *(hit.source for hit in hits)]).lower()))
     prefixes = {word[:_ANCHOR_PREFIX] for word in evidence}
@@ -345,13 +355,13 @@ def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | Non
         return word in evidence or word[:_ANCHOR_PREFIX] in prefixes or word in spelled
 
     for anchor in anchors:
-        for word in _WORD.findall(anchor):
+        for word in _WORD.findall(anchor.lower()):
             if present(word) or any(
                 all(present(part) for part in _WORD.findall(translation)) for translation in translations.get(word, [])
             ):
                 continue
-            return False
-    return True
+            return anchor
+    return None
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")
@@ -424,8 +434,10 @@ def _capitalised_runs(text: str) -> list[list[str]]:
     return runs
 
 
-def refusal(question: str, language: str, confidence: float = 0.0) -> Answer:
-    return Answer(message(language, "refusal"), False, [], language, confidence, question)
+def refusal(question: str, language: str, confidence: float = 0.0, reason: str | None = None) -> Answer:
+    """A refusal in the question's language: why, when the reason is known ("the documents do not
+    mention Taiwan"), what the knowledge base covers and how to ask instead."""
+    return Answer(refusal_text(language, reason), False, [], language, confidence, question)
 
 
 def citation_of(hit: SearchHit, n: int, language: str) -> Citation:

@@ -76,14 +76,17 @@ def test_question_the_documents_cannot_answer_is_refused_in_its_language(answeri
     english = answering_kb.ask("What is the minimum wage for migrant workers in Taiwan?")
     assert not english.answered and english.citations == []
     assert "do not answer" in english.answer
+    assert "do not mention “Taiwan”" in english.answer, "the refusal says which name the documents lack"
     indonesian = answering_kb.ask("Berapa upah minimum pekerja migran di Taiwan?")
     assert not indonesian.answered and "tidak memuat jawaban" in indonesian.answer
+    assert "tidak menyebut “Taiwan”" in indonesian.answer
 
 
 def test_a_count_question_is_refused_when_the_quotes_hold_only_dates(answering_kb):
     """The article dates the Makassar workshop and names who came, but never says how many."""
     answer = answering_kb.ask("Berapa jumlah peserta lokakarya GCM di Makassar?")
     assert not answer.answered and answer.citations == []
+    assert "tidak menyebut jumlah yang ditanyakan" in answer.answer
     dated = answering_kb.ask("Kapan lokakarya GCM di Makassar diadakan?")
     assert dated.answered and "12 Juni" in dated.answer
 
@@ -110,6 +113,7 @@ def test_a_question_for_a_name_is_refused_when_the_quotes_name_only_the_office(t
     assert office_only.ask("Siapa yang menerbitkan izin penempatan pekerja migran?").answered
     refused = office_only.ask("Siapa nama Kepala Badan Pelindungan saat ini?")
     assert not refused.answered, refused.answer
+    assert "tidak menyebut nama orang yang ditanyakan" in refused.answer
 
 
 def test_repealed_law_is_never_presented_as_current(answering_kb):

@@ -16,7 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from kb.answer_messages import message
+from kb.answer_messages import refusal_text
 from kb.answering import Answer, AnswerSettings, ExtractiveAnswerer, citation_of, prefer_in_force
 from kb.conversation import Message, StandaloneQuestion, standalone_question, user_questions
 from kb.llm.citations import CheckedAnswer, MarkerRewriter
@@ -191,7 +191,7 @@ def finalize(checked: CheckedAnswer, hits: list[SearchHit], default: Answer, bac
     if not checked.cited:
         if NOT_IN_DOCUMENTS in checked.text.upper():
             return GeneratedAnswer(
-                message(default.language, "refusal"), False, [], default.language, default.confidence,
+                refusal_text(default.language), False, [], default.language, default.confidence,
                 default.question, generator=backend,
             )
         return fall_back(default, "uncited")
