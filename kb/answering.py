@@ -4,8 +4,10 @@ It answers with sentences taken from the retrieved passages, each followed by th
 of its passage, so every claim is a quotation the reader can check. Sentences are chosen by how
 well they answer the question (the embedder's similarity between question and sentence, and how
 many of the question's rarer words they contain), not merely by how well their passage matched.
-When the best evidence is weak, or a name or number the question depends on appears in none of
-the passages, it refuses in the question's language instead of guessing.
+When the best evidence is weak, when a name or number the question depends on appears in none
+of the passages it would cite, or when the question asks for a kind of fact (a count, an amount,
+a name) that none of the sentences it would quote holds, it refuses in the question's language
+instead of guessing, and says why when it can.
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ NAMED_PROVISION_BONUS = 0.1
 21/2007?"), found by kb.provision_lookup: it is the passage asked for, but its sentences read
 little like a question about it (UU 21/2007's Pasal 4 scored 1.015, below the threshold)."""
 COMMON_WORD_SHARE = 0.01
+"""A word in this share of the chunks is everyday in the collection and names no one (is_common_word)."""
 COMMON_WORD_CHUNKS = 3
+"""... and in at least this many chunks, so that in a small collection a name met twice stays a name."""
 RANK_PRIOR = 0.1
 """A preference for sentences from higher-ranked passages (0.1 for the first, 0.05 for the second,
 ...): retrieval has weighed the whole passage, the sentence score only the sentence. Raised from
@@ -435,8 +439,8 @@ def _capitalised_runs(text: str) -> list[list[str]]:
 
 
 def refusal(question: str, language: str, confidence: float = 0.0, reason: str | None = None) -> Answer:
-    """A refusal in the question's language: why, when the reason is known ("the documents do not
-    mention Taiwan"), what the knowledge base covers and how to ask instead."""
+    """A refusal in the question's language: why, when the reason is known (the best-matching
+    passages do not mention "Taiwan"), what the knowledge base covers and how to ask instead."""
     return Answer(refusal_text(language, reason), False, [], language, confidence, question)
 
 

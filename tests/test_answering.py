@@ -345,3 +345,12 @@ def test_a_name_the_question_shortens_is_found_as_the_documents_acronym():
     )
     assert anchors_found("What does the Global Compact ask governments to do about recruitment fees?", [passage])
     assert not anchors_found("What does the Colombo Process ask governments to do about recruitment fees?", [passage])
+
+
+def test_every_kind_of_fact_has_a_name_in_both_languages_for_the_refusal():
+    """Refusing kinds are a setting (AnswerSettings.refusing_kinds): whichever is set, the refusal can name it."""
+    from kb.answer_messages import MESSAGES
+    from kb.answer_types import _ASKS
+
+    for table in MESSAGES.values():
+        assert {f"kind_{kind}" for kind, _ in _ASKS} <= table.keys()
