@@ -45,9 +45,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "intro": "According to the documents:",
         "quoted_in": "The passages below are quoted in {language}, the language of the original document.",
         "refusal": (
-            "Sorry, {reason} It covers IOM documents, the Global Compact for Migration (GCM), Indonesia's "
-            "National Action Plan for the GCM and Indonesian law on migrant workers. Try naming the document, "
-            "article, programme or place you mean."
+            "Sorry, {reason} This knowledge base covers IOM documents, the Global Compact for Migration (GCM), "
+            "Indonesia's National Action Plan for the GCM and Indonesian law on migrant workers. Try naming the "
+            "document, article, programme or place you mean."
         ),
         "not_answered": "the documents in this knowledge base do not answer that question.",
         "missing_name": (
