@@ -85,7 +85,8 @@ def render(outcomes: list[Outcome], curve: list[dict[str, float]], chosen: dict[
         "",
         f"Question set `tests/data/questions.jsonl`: {answerable} answerable and {len(outcomes) - answerable} "
         "unanswerable questions over `../shared/corpus`. Correct = the answer contains an expected answer and "
-        "cites the gold document.",
+        "cites the gold document. Refusal for a name the cited passages lack, or a kind of fact (a count, an "
+        "amount, a name) no quoted sentence holds, applies at every threshold; \"none\" is that refusal alone.",
         "",
         "| threshold | answered correctly | answerable wrongly refused | unanswerable refused |",
         "|---|---|---|---|",

@@ -133,7 +133,8 @@ def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -
         "",
         "`python benchmarks/refusal_public.py [--kb-home DIR]`. Per public set, a seeded sample of questions; the "
         "gold passages of half of them are left out of the knowledge base, so those become unanswerable. "
-        "Correct = an expected answer in the text and the gold passage cited.",
+        "Correct = an expected answer in the text and the gold passage cited. Refusal for a missing name or kind "
+        "of fact applies at every threshold; \"none\" is that refusal alone.",
         "",
         "| questions | answerable / unanswerable | threshold | answered correctly | answerable refused | unanswerable answered |",
         "|---|---|---|---|---|---|",
