@@ -185,9 +185,10 @@ class ExtractiveAnswerer:
         missing = missing_anchor(question, cited, self.knowledge_base.glossary)
         if missing:
             return refusal(query, language, best.score, message(language, "missing_name", name=missing))
-        if not quotes_asked_kind(question, chosen, self.is_common_word, self.settings.refusing_kinds):
-            kind = message(language, f"kind_{asked_kind(question)}")
-            return refusal(query, language, best.score, message(language, "missing_kind", kind=kind))
+        kind = asked_kind(question)
+        if kind in self.settings.refusing_kinds and not quotes_kind(kind, question, chosen, self.is_common_word):
+            kind_name = message(language, f"kind_{kind}")
+            return refusal(query, language, best.score, message(language, "missing_kind", kind=kind_name))
         if best.score < self.settings.min_confidence:
             return refusal(query, language, confidence=best.score)
         return compose(query, language, hits, chosen, best.score)
@@ -217,7 +218,7 @@ class ExtractiveAnswerer:
         for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
             provision = provision_of(hit, sentence)
-            worded = f"{provision} {sentence}" if provision else sentence
+            worded = _worded(provision, sentence)
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
             if kind not in UNRANKED_KINDS and holds_kind(kind, worded, question):
@@ -300,18 +301,16 @@ def question_word_forms(question: str, glossary) -> list[frozenset[str]]:
     return [group for group in groups if group]
 
 
-def quotes_asked_kind(
-    question: str,
-    chosen: list[ScoredSentence],
-    is_common: Callable[[str], bool] | None = None,
-    refusing_kinds: frozenset[str] = REFUSING_KINDS,
+def quotes_kind(
+    kind: str, question: str, chosen: list[ScoredSentence], is_common: Callable[[str], bool] | None = None
 ) -> bool:
-    """False when the question asks for a fact of a refusing kind and no quoted sentence holds one."""
-    kind = asked_kind(question)
-    if kind not in refusing_kinds:
-        return True
-    worded = (f"{sentence.provision} {sentence.text}" if sentence.provision else sentence.text for sentence in chosen)
-    return any(holds_kind(kind, text, question, is_common) for text in worded)
+    """Whether a quoted sentence holds a fact of ``kind`` (a name only when ``question`` lacks it)."""
+    return any(holds_kind(kind, _worded(sentence.provision, sentence.text), question, is_common) for sentence in chosen)
+
+
+def _worded(provision: str | None, sentence: str) -> str:
+    """The sentence behind the provision it sits under, as it is scored and checked: "Pasal 4 ..."."""
+    return f"{provision} {sentence}" if provision else sentence
 
 
 def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, language: str) -> float:
@@ -383,21 +382,10 @@ def spelled_acronyms(text: str, longest: int = LONGEST_ACRONYM) -> set[str]:
     50 answerable questions correctly instead of 27 (before refusal by confidence; 23 instead of
     22 after), with no more wrong answers and the same unanswerable questions refused."""
     found: set[str] = set()
-    for segment in _NAME_BREAK.split(text):
-        words = _NAME_WORD.findall(segment)
-        for start, word in enumerate(words):
-            if not word[0].isupper():
-                continue
-            initials = ""
-            for other in words[start:]:
-                if other[0].isupper():
-                    initials += other[0].lower()
-                    if len(initials) >= 2:
-                        found.add(initials)
-                    if len(initials) == longest:
-                        break
-                elif other not in _NAME_JOINERS:
-                    break
+    for run in _capitalised_runs(text):
+        for start in range(len(run)):
+            initials = "".join(word[0].lower() for word in run[start : start + longest])
+            found.update(initials[:size] for size in range(2, len(initials) + 1))
     return found
 
 
