@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -26,15 +25,13 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answers import normalise  # noqa: E402
-from refusal_public import answers_of  # noqa: E402
+from refusal_public import answers_of, for_each_set  # noqa: E402
 from refusal_tradeoff import NO_THRESHOLD  # noqa: E402
 from report_sections import write_section  # noqa: E402
 from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, embed_set_sentences, load_set, log, open_kb, write_set  # noqa: E402
 
 from kb.answer_types import asked_kind  # noqa: E402
 from kb.answering import REFUSING_KINDS, ExtractiveAnswerer  # noqa: E402
-from kb.embeddings import get_embeddings  # noqa: E402
-from kb.settings import Settings  # noqa: E402
 
 
 def tally_set(name: str, workdir: Path, embeddings) -> Counter:
@@ -110,11 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     if not EVAL_DIR.is_dir():
         print(f"skipped: {EVAL_DIR} is absent")
         return
-    embeddings = get_embeddings(Settings())
-    with tempfile.TemporaryDirectory() as scratch:
-        workdir = args.workdir or Path(scratch)
-        tallies = {name: tally_set(name, workdir, embeddings) for name in args.sets}
-    body = render(tallies)
+    body = render(for_each_set(args.sets, args.workdir, tally_set))
     print(body)
     write_section("answer-kinds", body)
 

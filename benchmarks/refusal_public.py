@@ -20,8 +20,10 @@ import dataclasses
 import random
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -172,6 +174,18 @@ def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -
     return "\n".join(lines)
 
 
+T = TypeVar("T")
+
+
+def for_each_set(sets: list[str], workdir: Path | None, compute: Callable[[str, Path, object], T]) -> dict[str, T]:
+    """``compute(name, workdir, embeddings)`` for each public set, the knowledge bases and vectors
+    kept in ``workdir`` (reused by the next run) or in a scratch folder removed afterwards."""
+    embeddings = get_embeddings(Settings())
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = workdir or Path(scratch)
+        return {name: compute(name, folder, embeddings) for name in sets}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
@@ -182,10 +196,10 @@ def main(argv: list[str] | None = None) -> None:
     if not EVAL_DIR.is_dir():
         print(f"skipped: {EVAL_DIR} is absent")
         return
-    embeddings = get_embeddings(Settings())
-    with tempfile.TemporaryDirectory() as scratch:
-        workdir = args.workdir or Path(scratch)
-        groups = {name: outcomes_for_set(name, args.per_set, workdir, embeddings) for name in args.sets}
+    def outcomes(name: str, workdir: Path, embeddings) -> list[Outcome]:
+        return outcomes_for_set(name, args.per_set, workdir, embeddings)
+
+    groups = for_each_set(args.sets, args.workdir, outcomes)
     public = [o for name in args.sets for o in groups[name]]
     groups["public sets pooled"] = public
     if args.kb_home:
