@@ -32,11 +32,20 @@ _STATUTE_KIND = {
 _ABOUT = re.compile(r"^\s*TENTANG\s+(?:TENTANG\s+)?(.{5,600}?)(?=\s+(?:DENGAN RAHMAT|Menimbang|PRESIDEN)\b|\n|$)")
 _OCR_DIGITS = str.maketrans("OoIl", "0011")
 """Digits misread by OCR in the statute texts we receive (2O2I for 2021)."""
-_REPEAL = re.compile(
-    r"mulai\s+berlaku,?\s+(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+(\d+)\s+Tahun\s+(\d{4})"
-    r"[^.]{0,400}?dicabut\s+dan\s+dinyatakan\s+tidak\s+berlaku",
+_REPEAL_CLAUSE = re.compile(r"mulai\s+\^?berlaku\s*(?:,\s*)?(?:maka\s*)?:?", re.IGNORECASE)
+"""Where a closing provision starts: "Pada saat Undang-Undang ini mulai berlaku, ..." or "... berlaku maka: a. ..."."""
+_CLAUSE_END = re.compile(r"(?:^|[\n.])\s*Pasal\s+\d+\b")
+"""The next article's heading, where a closing provision has ended."""
+_CLAUSE_LENGTH = 3000
+"""How far a closing provision's list of repealed statutes may run (it ends at the next article)."""
+_REPEAL_VERDICT = re.compile(r"dicabut\s+dan\s+\^?dinyatakan\s+\^?tidak\s+\^?berlaku", re.IGNORECASE)
+_LIST_ITEMS = re.compile(r";|\bdan\s+(?=[a-z]\.\s)")
+_OPENING_STATUTE = re.compile(
+    r"[\s^]*(?:[a-z0-9]{1,2}[.)]\s*)?(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+\^?(\d+)"
+    r"\s+Tahun\s+\^?([12][0-9OoIl]{3})\b",
     re.IGNORECASE,
 )
+_KEPT_IN_FORCE = re.compile(r"tetap\s+berlaku", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 
 
@@ -87,15 +96,33 @@ def statute_identifier(text: str) -> tuple[str, str, str] | None:
 
 
 def repealed_identifiers(text: str) -> list[str]:
-    """Statutes this text repeals: "Pada saat ... mulai berlaku, Undang-Undang Nomor X Tahun Y ...
-    dicabut dan dinyatakan tidak berlaku". Requiring the statute to open the clause keeps out
-    clauses that repeal articles of another code "as last amended by" some law."""
+    """Statutes this text repeals, from its closing provision in any of the forms statutes use:
+
+    - "Pada saat ... mulai berlaku, Undang-Undang Nomor X Tahun Y ... dicabut dan dinyatakan tidak berlaku";
+    - a list after "mulai berlaku:", each item repealing its statute ("a. Undang-Undang Nomor X
+      Tahun Y ... dicabut dan dinyatakan tidak berlaku;"; UU 18/2017 repeals UU 39/2004 so);
+    - a list whose items share the verdict at its end ("a. Undang-Undang ...; b. ...; dan c. ...
+      dicabut dan dinyatakan tidak berlaku"; UU 6/2011, PP 59/2021).
+
+    Only items that open with a statute count, which keeps out clauses repealing articles of
+    another code "as last amended by" some law, and items keeping regulations in force ("tetap
+    berlaku"). Scanned statutes write years with letters for digits ("2OO4") and leave stray
+    carets; both are read through."""
     found = []
-    for match in _REPEAL.finditer(text):
-        short, _ = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
-        identifier = f"{short} {int(match.group(2))}/{match.group(3)}"
-        if identifier not in found:
-            found.append(identifier)
+    for clause in _REPEAL_CLAUSE.finditer(text):
+        segment = text[clause.end() : clause.end() + _CLAUSE_LENGTH]
+        end = _CLAUSE_END.search(segment)
+        segment = segment[: end.start()] if end else segment
+        verdicts = list(_REPEAL_VERDICT.finditer(segment))
+        if not verdicts:
+            continue
+        for item in _LIST_ITEMS.split(segment[: verdicts[-1].end()]):
+            match = _OPENING_STATUTE.match(item)
+            if match and not _KEPT_IN_FORCE.search(item):
+                short, _ = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
+                identifier = f"{short} {int(match.group(2))}/{match.group(3).translate(_OCR_DIGITS)}"
+                if identifier not in found:
+                    found.append(identifier)
     return found
 
 
