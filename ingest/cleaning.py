@@ -88,6 +88,13 @@ _BULLET_LINE = re.compile(r"^[-•*–]\s+\S")
 _STRAY_CARET = re.compile(r"(?<!\[)\^(?=[^\W\d_]|\()")
 """``hak ^asasi``: OCR marks on statutes. ``[^note]`` Markdown footnotes are left alone."""
 
+_GAZETTE_STAMP = re.compile(
+    r"(?<!\w)S(?:K|k|l\(|I\(|1\(|l<|I<|\|<)\s?(?:No|N0|Nq|Irlo|I\{o|tto)\.?\s?[\dlIoO][\dlIoOntcrE'’,.:;)\s-]{2,10}?\s?A(?!\w)"
+)
+"""``SK No 102120 A``: the State Secretariat's stamp on each page of a scanned Indonesian regulation,
+which OCR reads as ``Sl( No l02l3c) A`` and leaves inside the sentence the page broke (21 of them
+in PP 59/2021). None occurs in the 3.7 million characters of the public evaluation sets."""
+
 _NAVIGATION_TYPES = frozenset({"txt", "html"})
 _WRAPPABLE_TYPES = frozenset({"md", "txt", "html", "docx"})
 
@@ -104,7 +111,7 @@ def clean_document(doc: LoadedDocument) -> LoadedDocument:
         texts = remove_running_lines(texts, [section.page for section in doc.sections])
     if doc.file_type in _NAVIGATION_TYPES:
         texts = remove_navigation(texts)
-    texts = [_STRAY_CARET.sub("", text) for text in texts]
+    texts = [_GAZETTE_STAMP.sub(" ", _STRAY_CARET.sub("", text)) for text in texts]
     texts = [_PAGE_MARKER.sub("", _LEADER_DOTS.sub(" ", text)) for text in texts]
     wrappings = _wrappings(doc.file_type, texts)
     vocabulary = _vocabulary(texts)

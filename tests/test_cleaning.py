@@ -79,6 +79,17 @@ def test_ocr_carets_before_words_and_clauses_go_but_markdown_footnotes_stay():
     assert cleaned_text("md", raw) == "hak asasi manusia yang dijamin (2) tahun ^2017 lihat catatan[^1] dan 2^3"
 
 
+@pytest.mark.parametrize("stamp", ["SK No 102120 A", "Sl( No l02l3c) A", "Sl( Irlo l0l I 73 A", "SK No 146296A"])
+def test_page_stamps_of_scanned_regulations_are_removed_from_the_sentence_they_split(stamp):
+    raw = f"h. verifikasi dokumen, Perjanjian Kerja, dan visa kerja; {stamp} i. pemberian pelatihan."
+    assert cleaned_text("md", raw) == "h. verifikasi dokumen, Perjanjian Kerja, dan visa kerja; i. pemberian pelatihan."
+
+
+def test_text_resembling_a_page_stamp_is_kept():
+    raw = "SK No. 12/2020 tentang Tim Kerja; SKA No 5 A; Skor 10 A."
+    assert cleaned_text("md", raw) == raw
+
+
 def test_inline_page_markers_and_dot_leaders_are_removed():
     text = cleaned_text("md", "meningkatkan kesejahteraan TKI. - 7 -\nFindings ........ 42")
 
