@@ -24,6 +24,7 @@ from kb.answer_types import asked_kind, holds_kind
 from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
+from kb.list_items import NO_LIST, ListContext, list_context
 from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provision
 from kb.provisions import provision_of
 from kb.reference_entries import reference_entries, within_entries
@@ -138,6 +139,18 @@ class ScoredSentence:
     score: float
     provision: str | None = None
     """The article or objective the sentence sits under (kb.provisions), shown in front of it."""
+    context: ListContext = NO_LIST
+    """The clause introducing the list the sentence is an item of, or the items it introduces."""
+
+    @property
+    def worded(self) -> str:
+        """The sentence as it is scored and checked: behind its provision, with its list context."""
+        return _worded(self.provision, self.context.scored_text(self.text))
+
+    @property
+    def quoted(self) -> str:
+        """The sentence as the answer shows it (kb.list_items)."""
+        return self.context.quoted_text(self.text)
 
 
 @dataclass
@@ -217,8 +230,8 @@ class ExtractiveAnswerer:
         scored = []
         for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
-            provision = provision_of(hit, sentence)
-            worded = _worded(provision, sentence)
+            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), list_context(hit.text, sentence))
+            worded = candidate.worded
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
             if kind not in UNRANKED_KINDS and holds_kind(kind, worded, question):
@@ -227,7 +240,8 @@ class ExtractiveAnswerer:
                 score += NAMED_PROVISION_BONUS
             if _status(hit) in ("repealed", "superseded"):
                 score -= STATUS_PENALTY
-            scored.append(ScoredSentence(sentence, index, score, provision))
+            candidate.score = score
+            scored.append(candidate)
         return sorted(scored, key=lambda item: -item.score)
 
     def sentence_vectors(self, hits: list[SearchHit], candidates: list[tuple[str, int, str]]) -> np.ndarray:
@@ -305,7 +319,7 @@ def quotes_kind(
     kind: str, question: str, chosen: list[ScoredSentence], is_common: Callable[[str], bool] | None = None
 ) -> bool:
     """Whether a quoted sentence holds a fact of ``kind`` (a name only when ``question`` lacks it)."""
-    return any(holds_kind(kind, _worded(sentence.provision, sentence.text), question, is_common) for sentence in chosen)
+    return any(holds_kind(kind, sentence.worded, question, is_common) for sentence in chosen)
 
 
 def _worded(provision: str | None, sentence: str) -> str:
@@ -464,10 +478,14 @@ def compose(question: str, language: str, hits: list[SearchHit], chosen: list[Sc
     if evidence_languages:
         names = ", ".join(language_name(language, code) for code in sorted(evidence_languages))
         parts.append(message(language, "quoted_in", language=names))
+    introduced: set[tuple[int, str | None]] = set()
     for sentence in sorted(chosen, key=lambda item: item.hit_index):
         citation = citations[sentence.hit_index]
         note = f" ({citation.note})" if citation.note else ""
         where = f"{sentence.provision}: " if sentence.provision else ""
-        parts.append(f"{where}{sentence.text} [{citation.n}]{note}")
+        introduction = (sentence.hit_index, sentence.context.introduction)
+        quoted = sentence.text if introduction in introduced else sentence.quoted  # a list's clause shown once
+        introduced.add(introduction)
+        parts.append(f"{where}{quoted} [{citation.n}]{note}")
     ordered = sorted(citations.values(), key=lambda citation: citation.n)
     return Answer(" ".join(parts), True, ordered, language, confidence, question)

@@ -354,3 +354,31 @@ def test_every_kind_of_fact_has_a_name_in_both_languages_for_the_refusal():
 
     for table in MESSAGES.values():
         assert {f"kind_{kind}" for kind, _ in _ASKS} <= table.keys()
+
+
+VILLAGE_DUTIES = """UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 9 TAHUN 2030 TENTANG DESA MIGRAN
+
+Pasal 7
+Pemerintah Desa bertugas:
+a. menerima dan memberikan informasi lowongan kerja di luar negeri kepada warga;
+b. mencatat warga yang berangkat bekerja ke luar negeri beserta negara tujuannya;
+
+Pasal 8 Warga yang pulang dari luar negeri melapor kepada kepala dusun dalam tujuh hari.
+
+Pasal 9 Ketentuan ini tidak berlaku bagi pelaut dan nelayan yang bekerja di kapal berbendera Indonesia.
+"""
+
+
+def test_a_list_item_is_chosen_through_its_introduction_and_quoted_with_it(tmp_path):
+    """"Mencatat warga ..." alone does not say whose duty it is; read after "Pemerintah Desa bertugas:"
+    it answers the question, and the quote shows that clause before it."""
+    knowledge_base = build_knowledge_base(tmp_path, {"desa.txt": VILLAGE_DUTIES})
+    from kb.answering import ExtractiveAnswerer
+
+    question = "Apa tugas Pemerintah Desa untuk warga yang bekerja ke luar negeri?"
+    scored = ExtractiveAnswerer(knowledge_base).score_sentences(question, knowledge_base.search(question, 4))
+    assert scored[0].text.startswith(("a. menerima", "b. mencatat")), [s.text for s in scored]
+    answer = knowledge_base.ask(question)
+    assert answer.answered and "Pemerintah Desa bertugas: … " in answer.answer, answer.answer
+    item = next(h for c in answer.citations for h in c.highlights if h.startswith(("a. ", "b. ")))
+    assert item in answer.answer and item in answer.citations[0].text

@@ -1,0 +1,101 @@
+"""A list item means what the clause introducing it says, and that clause means what its items say.
+
+Statutes and conventions state many rules as a clause ending in a colon or a dash, followed by
+items: "Pemerintah Desa bertugas: a. menerima dan memberikan informasi permintaan pekerjaan ...;
+b. melakukan verifikasi data ...". Quoted alone, an item does not say whose duty it is, and the
+clause "This Convention does not apply to—" says nothing. The default answerer therefore scores
+an item together with its introducing clause, and an introducing clause together with its items,
+and shows them together when it quotes either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ITEM = re.compile(r"^\s*(?:\(?[a-z][.)]|\(\d{1,2}\)|\d{1,2}[.)]|[-•▪●◦*–])\s*\S", re.IGNORECASE)
+"""A line that opens a list item: "a.", "(b)", "c)", "1.", "(2)", a bullet."""
+_INTRODUCES = re.compile(r"(?:[:—–]|\s-|\bmeliputi|\bterdiri atas|\bsebagai berikut|\bincluding|\bfollowing)\s*$", re.I)
+"""The end of a clause that introduces a list."""
+MOST_ITEMS = 8
+"""Items shown after a quoted introducing clause; a longer list is cut with "…"."""
+MOST_ITEM_CHARACTERS = 160
+"""Characters shown of each item (an item can be a paragraph)."""
+
+
+@dataclass(frozen=True)
+class ListContext:
+    introduction: str | None = None
+    """The clause introducing the list the sentence is an item of."""
+    items: list[str] = field(default_factory=list)
+    """The items of the list the sentence introduces."""
+    more_items: bool = False
+
+    def scored_text(self, sentence: str) -> str:
+        """The sentence with its introduction before it and its items after it."""
+        return " ".join([*filter(None, [self.introduction, sentence]), *self.items])
+
+    def quoted_text(self, sentence: str) -> str:
+        """The sentence as the answer quotes it: "Pemerintah Desa bertugas: … a. menerima …"."""
+        if self.introduction:
+            return f"{self.introduction} … {sentence}"
+        if self.items:
+            shown = [_shortened(item) for item in self.items]
+            return " ".join([sentence, *shown, *(["…"] if self.more_items else [])])
+        return sentence
+
+
+NO_LIST = ListContext()
+
+
+def _shortened(item: str) -> str:
+    return item if len(item) <= MOST_ITEM_CHARACTERS else item[:MOST_ITEM_CHARACTERS].rstrip() + " …"
+
+
+def list_context(text: str, sentence: str) -> ListContext:
+    """Where ``sentence`` (a candidate sentence of the passage ``text``) sits in a list, if anywhere."""
+    lines = text.splitlines()
+    start = sentence[: min(len(sentence), 60)]
+    index = next((i for i, line in enumerate(lines) if start in line), None)
+    if index is None:
+        return NO_LIST
+    line = lines[index].strip()
+    introduction = None
+    if _ITEM.match(sentence) and line.startswith(start[:20].strip()):
+        introduction = _introduction_above(lines, index)
+    items: list[str] = []
+    more = False
+    if _INTRODUCES.search(sentence) and line.endswith(sentence.rstrip()[-20:]):
+        items, more = _items_below(lines, index)
+    return ListContext(introduction, items, more) if introduction or items else NO_LIST
+
+
+def _introduction_above(lines: list[str], index: int) -> str | None:
+    for line in reversed(lines[:index]):
+        if not line.strip() or _ITEM.match(line):
+            continue
+        clause = _last_clause(line)
+        return clause if _INTRODUCES.search(clause) else None
+    return None
+
+
+def _items_below(lines: list[str], index: int) -> tuple[list[str], bool]:
+    items: list[str] = []
+    for line in lines[index + 1 :]:
+        if not line.strip():
+            continue
+        if not _ITEM.match(line):
+            break
+        if len(items) == MOST_ITEMS:
+            return items, True
+        items.append(" ".join(line.split()))
+    return items, False
+
+
+def _last_clause(line: str) -> str:
+    """The last sentence of a line: "Pasal 5 Setiap Pekerja ... harus memenuhi persyaratan:" gives
+    the whole line; "... selesai. Pemerintah Desa bertugas:" gives "Pemerintah Desa bertugas:"."""
+    from kb.sentences import split_sentences
+
+    sentences = split_sentences(" ".join(line.split()))
+    return sentences[-1] if sentences else line.strip()

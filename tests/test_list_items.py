@@ -1,0 +1,58 @@
+"""List items read with the clause that introduces them, and that clause with its items."""
+
+from __future__ import annotations
+
+from kb.list_items import MOST_ITEMS, NO_LIST, list_context
+
+DUTIES = """Pasal 78
+Pemerintah Desa bertugas:
+a. menerima dan memberikan informasi permintaan pekerjaan;
+b. melakukan verifikasi data dan pencatatan Calon Pekerja Migran Indonesia;
+
+Pasal 79 Pemerintah Desa menyampaikan laporan kepada bupati setiap enam bulan."""
+
+EXCLUSIONS = """Article 11
+
+1. For the purpose of this Convention the term migrant for employment means a person who migrates.
+2. This Convention does not apply to—
+
+(a)frontier workers;
+
+(b)short-term entry of members of the liberal professions and artists; and
+
+(c)seamen."""
+
+
+def test_an_item_is_read_and_quoted_after_the_clause_introducing_it():
+    item = "b. melakukan verifikasi data dan pencatatan Calon Pekerja Migran Indonesia;"
+    context = list_context(DUTIES, item)
+    assert context.introduction == "Pemerintah Desa bertugas:"
+    assert context.scored_text(item).startswith("Pemerintah Desa bertugas: b. melakukan")
+    assert context.quoted_text(item) == f"Pemerintah Desa bertugas: … {item}"
+
+
+def test_an_introducing_clause_is_read_and_quoted_with_its_items():
+    sentence = "2. This Convention does not apply to—"
+    context = list_context(EXCLUSIONS, sentence)
+    assert context.items == [
+        "(a)frontier workers;",
+        "(b)short-term entry of members of the liberal professions and artists; and",
+        "(c)seamen.",
+    ]
+    assert context.introduction is None, "the numbered paragraph above ends a sentence; it introduces nothing"
+    assert context.quoted_text(sentence).endswith("does not apply to— (a)frontier workers; (b)short-term entry of "
+                                                  "members of the liberal professions and artists; and (c)seamen.")
+
+
+def test_a_long_list_is_cut_and_says_so():
+    text = "Hak pekerja meliputi:\n" + "\n".join(f"{n}. hak nomor {n} yang dijamin;" for n in range(1, 13))
+    context = list_context(text, "Hak pekerja meliputi:")
+    assert len(context.items) == MOST_ITEMS and context.more_items
+    assert context.quoted_text("Hak pekerja meliputi:").endswith("yang dijamin; …")
+
+
+def test_sentences_outside_lists_have_no_list_context():
+    report = "Pasal 79 Pemerintah Desa menyampaikan laporan kepada bupati setiap enam bulan."
+    assert list_context(DUTIES, report) == NO_LIST
+    inline = "Peserta berasal dari pemerintah daerah: akademisi dan media."
+    assert list_context(inline, inline) == NO_LIST

@@ -1,0 +1,42 @@
+"""Candidate sentences: what the default answerer may quote, and ingestion stores vectors for."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.sentences import candidate_sentences, split_sentences
+
+
+def test_abbreviations_list_numbers_and_initials_end_no_sentence():
+    text = "Lihat Pasal 6 ayat (1) UU No. 18 Tahun 2017. 2. Setiap orang berhak. Dr. H. Hasan hadir."
+    assert split_sentences(text) == [
+        "Lihat Pasal 6 ayat (1) UU No. 18 Tahun 2017.",
+        "2. Setiap orang berhak.",
+        "Dr. H. Hasan hadir.",
+    ]
+
+
+def test_a_heading_in_capitals_is_cut_from_the_sentence_it_runs_into():
+    text = (
+        "PENJELASAN ATAS UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 18 TAHUN 2017 TENTANG PELINDUNGAN PEKERJA MIGRAN "
+        "INDONESIA I. UMUM Undang-Undang Dasar menjamin setiap warga negara hak atas pekerjaan."
+    )
+    assert candidate_sentences(text) == ["Undang-Undang Dasar menjamin setiap warga negara hak atas pekerjaan."]
+    chapter = "BAB VII PELAKSANA PENEMPATAN Pasal 48 Ketentuan lebih lanjut diatur dengan Peraturan Presiden."
+    assert candidate_sentences(chapter) == ["Pasal 48 Ketentuan lebih lanjut diatur dengan Peraturan Presiden."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "IOM GCM RAN dibahas di lokakarya ini bersama pemerintah daerah.",  # acronyms opening a sentence
+        "THE IOM AND UN agencies met in Geneva to talk.",  # a shouted opening, but no new sentence after it
+        "BP2MI ADALAH BADAN Negara yang melindungi pekerja migran.",  # too short a run for a heading
+    ],
+)
+def test_capitals_that_are_part_of_the_sentence_stay(sentence):
+    assert candidate_sentences(sentence) == [sentence]
+
+
+def test_headings_alone_are_not_candidates():
+    assert candidate_sentences("UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 18 TAHUN 2017 TENTANG PELINDUNGAN") == []
