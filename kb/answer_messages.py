@@ -12,6 +12,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "id": {
         "intro": "Menurut dokumen:",
         "quoted_in": "Kutipan berikut dalam bahasa {language}, bahasa dokumen aslinya.",
+        "partly_quoted_in": "Sebagian kutipan berikut dalam bahasa {language}, bahasa dokumen aslinya.",
         "refusal": (
             "Maaf, {reason} Basis pengetahuan ini mencakup dokumen IOM, Global Compact for Migration (GCM), "
             "Rencana Aksi Nasional GCM Indonesia, dan peraturan tentang pekerja migran Indonesia. Coba sebutkan "
@@ -44,6 +45,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "intro": "According to the documents:",
         "quoted_in": "The passages below are quoted in {language}, the language of the original document.",
+        "partly_quoted_in": (
+            "Some of the passages below are quoted in {language}, the language of their original document."
+        ),
         "refusal": (
             "Sorry, {reason} This knowledge base covers IOM documents, the Global Compact for Migration (GCM), "
             "Indonesia's National Action Plan for the GCM and Indonesian law on migrant workers. Try naming the "

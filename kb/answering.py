@@ -230,7 +230,8 @@ class ExtractiveAnswerer:
         scored = []
         for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
-            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), list_context(hit.text, sentence))
+            context = list_context(hit.text, sentence)
+            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), context)
             worded = candidate.worded
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
@@ -466,20 +467,23 @@ def citation_of(hit: SearchHit, n: int, language: str) -> Citation:
 
 
 def compose(question: str, language: str, hits: list[SearchHit], chosen: list[ScoredSentence], confidence: float) -> Answer:
-    """Sentences in the order of their passages' rank, each followed by its citation [n]."""
+    """Sentences in the order of their passages' rank, and in reading order within a passage (items
+    of a list in their order), each followed by its citation [n]."""
+    chosen = sorted(chosen, key=lambda item: (item.hit_index, hits[item.hit_index].text.find(item.text)))
     citations: dict[int, Citation] = {}
-    for sentence in sorted(chosen, key=lambda item: item.hit_index):
+    for sentence in chosen:
         hit = hits[sentence.hit_index]
         if sentence.hit_index not in citations:
             citations[sentence.hit_index] = citation_of(hit, len(citations) + 1, language)
         citations[sentence.hit_index].highlights.append(sentence.text)
     parts = [message(language, "intro")]
-    evidence_languages = {c.lang for c in citations.values() if c.lang in ("id", "en")} - {language}
-    if evidence_languages:
-        names = ", ".join(language_name(language, code) for code in sorted(evidence_languages))
-        parts.append(message(language, "quoted_in", language=names))
+    quoted_languages = {c.lang for c in citations.values() if c.lang in ("id", "en")}
+    if quoted_languages - {language}:
+        names = ", ".join(language_name(language, code) for code in sorted(quoted_languages - {language}))
+        partly = "partly_quoted_in" if language in quoted_languages else "quoted_in"
+        parts.append(message(language, partly, language=names))
     introduced: set[tuple[int, str | None]] = set()
-    for sentence in sorted(chosen, key=lambda item: item.hit_index):
+    for sentence in chosen:
         citation = citations[sentence.hit_index]
         note = f" ({citation.note})" if citation.note else ""
         where = f"{sentence.provision}: " if sentence.provision else ""

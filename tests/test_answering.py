@@ -382,3 +382,23 @@ def test_a_list_item_is_chosen_through_its_introduction_and_quoted_with_it(tmp_p
     assert answer.answered and "Pemerintah Desa bertugas: … " in answer.answer, answer.answer
     item = next(h for c in answer.citations for h in c.highlights if h.startswith(("a. ", "b. ")))
     assert item in answer.answer and item in answer.citations[0].text
+
+
+def test_quotes_keep_their_passage_s_reading_order_and_say_which_are_in_another_language():
+    from kb.answering import ScoredSentence, compose
+    from kb.search import SearchHit
+
+    indonesian = SearchHit(
+        doc_id="d1", source="artikel.txt", path="/docs/artikel.txt", title="Artikel", page=None, chunk_id="d1-v-0",
+        score=1.0, lang="id",
+        text="IOM telah hadir di Indonesia sejak 1979. IOM mendukung pemerintah daerah dalam migrasi.",
+    )
+    english = SearchHit(**{**indonesian.to_dict(), "doc_id": "d2", "source": "wiki.md", "chunk_id": "d2-v-0",
+                           "lang": "en", "text": "IOM was founded in 1951 in response to displacement in Europe."})
+    later, earlier = (ScoredSentence(s, 0, score) for s, score in zip(indonesian.text.split(". ", 1)[::-1], (1.2, 1.1)))
+    founded = ScoredSentence(english.text, 1, 1.0)
+    answer = compose("Kapan IOM didirikan?", "id", [indonesian, english], [later, founded, earlier], 1.2)
+    assert answer.answer.index("sejak 1979") < answer.answer.index("pemerintah daerah"), "the passage's own order"
+    assert "Sebagian kutipan berikut dalam bahasa Inggris" in answer.answer
+    english_only = compose("Kapan IOM didirikan?", "id", [indonesian, english], [founded], 1.0)
+    assert "Kutipan berikut dalam bahasa Inggris" in english_only.answer and "Sebagian" not in english_only.answer
