@@ -482,14 +482,16 @@ def compose(question: str, language: str, hits: list[SearchHit], chosen: list[Sc
         names = ", ".join(language_name(language, code) for code in sorted(quoted_languages - {language}))
         partly = "partly_quoted_in" if language in quoted_languages else "quoted_in"
         parts.append(message(language, partly, language=names))
-    introduced: set[tuple[int, str | None]] = set()
+    introduced: set[tuple[int, str]] = set()
     for sentence in chosen:
         citation = citations[sentence.hit_index]
         note = f" ({citation.note})" if citation.note else ""
         where = f"{sentence.provision}: " if sentence.provision else ""
-        introduction = (sentence.hit_index, sentence.context.introduction)
-        quoted = sentence.text if introduction in introduced else sentence.quoted  # a list's clause shown once
-        introduced.add(introduction)
+        quoted = sentence.quoted
+        if sentence.context.introduction:  # a list's introducing clause is shown before its first quoted item only
+            introduction = (sentence.hit_index, sentence.context.introduction)
+            quoted = sentence.text if introduction in introduced else quoted
+            introduced.add(introduction)
         parts.append(f"{where}{quoted} [{citation.n}]{note}")
     ordered = sorted(citations.values(), key=lambda citation: citation.n)
     return Answer(" ".join(parts), True, ordered, language, confidence, question)

@@ -402,3 +402,27 @@ def test_quotes_keep_their_passage_s_reading_order_and_say_which_are_in_another_
     assert "Sebagian kutipan berikut dalam bahasa Inggris" in answer.answer
     english_only = compose("Kapan IOM didirikan?", "id", [indonesian, english], [founded], 1.0)
     assert "Kutipan berikut dalam bahasa Inggris" in english_only.answer and "Sebagian" not in english_only.answer
+
+
+def test_a_list_s_introduction_is_shown_once_and_an_introducing_clause_keeps_its_items():
+    from kb.answering import ScoredSentence, compose
+    from kb.list_items import list_context
+    from kb.search import SearchHit
+
+    text = (
+        "Pasal 6 Warga desa berhak atas informasi kerja yang benar.\nPasal 7\nPemerintah Desa bertugas:\n"
+        "a. menerima informasi lowongan kerja;\nb. mencatat warga yang berangkat;\n"
+        "Pasal 8 Pengecualian berlaku bagi warga berikut:\na. pelaut di kapal berbendera Indonesia;\nb. nelayan."
+    )
+    hit = SearchHit(doc_id="d", source="desa.txt", path="/d/desa.txt", title="Desa", page=None, chunk_id="d-v-0",
+                    score=1.0, text=text, lang="id")
+    sentences = [
+        "Pasal 6 Warga desa berhak atas informasi kerja yang benar.",
+        "a. menerima informasi lowongan kerja;",
+        "b. mencatat warga yang berangkat;",
+        "Pasal 8 Pengecualian berlaku bagi warga berikut:",
+    ]
+    chosen = [ScoredSentence(s, 0, 1.0, None, list_context(text, s)) for s in sentences]
+    answer = compose("Apa tugas Pemerintah Desa?", "id", [hit], chosen, 1.0).answer
+    assert answer.count("Pemerintah Desa bertugas:") == 1
+    assert "berikut: a. pelaut di kapal berbendera Indonesia; b. nelayan." in answer
