@@ -157,7 +157,16 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
         return bool(_SHARE.search(text) or _FRACTION.search(text)) or _holds_count(text)
     if kind == "person":
         return _holds_name(text, question, is_common or (lambda word: False))
+    if kind == "number":
+        text = _PROVISION_NUMBER.sub(" ", text)
     return bool(_HOLDS[kind].search(text))
+
+
+_PROVISION_NUMBER = re.compile(
+    r"\b(?:pasal|article|ayat|huruf|objective|tujuan|bab|chapter|section)\s+\(?\d+\)?|(?<!\S)\(\d{1,2}\)(?!\S)",
+    re.IGNORECASE,
+)
+"""Where a sentence sits ("Pasal 48", "ayat (1)", a paragraph mark "(2)"): no answer to "berapa hari?"."""
 
 
 _LABEL = re.compile(

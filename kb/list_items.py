@@ -13,8 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ITEM = re.compile(r"^\s*(?:\(?[a-z][.)]|\(\d{1,2}\)|\d{1,2}[.)]|[-•▪●◦*–])\s*\S", re.IGNORECASE)
-"""A line that opens a list item: "a.", "(b)", "c)", "1.", "(2)", a bullet."""
+from kb.sentences import split_sentences
+
+_ITEM = re.compile(
+    r"^\s*(?:(?P<letter>\(?[a-z][.)])|(?P<bracketed>\(\d{1,2}\))|(?P<number>\d{1,2}[.)])|(?P<bullet>[-•▪●◦*–]))\s*\S",
+    re.IGNORECASE,
+)
+"""A line that opens a list item: "a.", "(b)", "c)", "1.", "(2)", a bullet. Items of one list share
+the kind of their mark; another kind is a list above or below it ("(1) ... hak: a. ...; b. ...")."""
 _INTRODUCES = re.compile(r"(?:[:—–]|\s-|\bmeliputi|\bterdiri atas|\bsebagai berikut|\bincluding|\bfollowing)\s*$", re.I)
 """The end of a clause that introduces a list."""
 MOST_ITEMS = 8
@@ -61,8 +67,9 @@ def list_context(text: str, sentence: str) -> ListContext:
         return NO_LIST
     line = lines[index].strip()
     introduction = None
-    if _ITEM.match(sentence) and line.startswith(start[:20].strip()):
-        introduction = _introduction_above(lines, index)
+    kind = _item_kind(sentence)
+    if kind and line.startswith(start[:20].strip()):
+        introduction = _introduction_above(lines, index, kind)
     items: list[str] = []
     more = False
     if _INTRODUCES.search(sentence) and line.endswith(sentence.rstrip()[-20:]):
@@ -70,21 +77,35 @@ def list_context(text: str, sentence: str) -> ListContext:
     return ListContext(introduction, items, more) if introduction or items else NO_LIST
 
 
-def _introduction_above(lines: list[str], index: int) -> str | None:
+def _item_kind(line: str) -> str | None:
+    match = _ITEM.match(line)
+    return match.lastgroup if match else None
+
+
+def _introduction_above(lines: list[str], index: int, kind: str) -> str | None:
+    """The clause ending the nearest line above the list's items: "Pemerintah Desa bertugas:", or
+    an item of an outer list that introduces this one ("(1) Setiap Calon Pekerja Migran memiliki hak:")."""
     for line in reversed(lines[:index]):
-        if not line.strip() or _ITEM.match(line):
+        if not line.strip():
             continue
         clause = _last_clause(line)
-        return clause if _INTRODUCES.search(clause) else None
+        if _INTRODUCES.search(clause):
+            return clause
+        if _item_kind(line) != kind:
+            return None
     return None
 
 
 def _items_below(lines: list[str], index: int) -> tuple[list[str], bool]:
+    """The items under an introducing clause, up to the first line that is not one of them (text,
+    or an item of another kind: the next paragraph "(2) ..." of the article)."""
     items: list[str] = []
+    kind = None
     for line in lines[index + 1 :]:
         if not line.strip():
             continue
-        if not _ITEM.match(line):
+        kind = kind or _item_kind(line)
+        if kind is None or _item_kind(line) != kind:
             break
         if len(items) == MOST_ITEMS:
             return items, True
@@ -95,7 +116,5 @@ def _items_below(lines: list[str], index: int) -> tuple[list[str], bool]:
 def _last_clause(line: str) -> str:
     """The last sentence of a line: "Pasal 5 Setiap Pekerja ... harus memenuhi persyaratan:" gives
     the whole line; "... selesai. Pemerintah Desa bertugas:" gives "Pemerintah Desa bertugas:"."""
-    from kb.sentences import split_sentences
-
     sentences = split_sentences(" ".join(line.split()))
     return sentences[-1] if sentences else line.strip()

@@ -56,3 +56,21 @@ def test_sentences_outside_lists_have_no_list_context():
     assert list_context(DUTIES, report) == NO_LIST
     inline = "Peserta berasal dari pemerintah daerah: akademisi dan media."
     assert list_context(inline, inline) == NO_LIST
+
+
+RIGHTS = """Pasal 6
+(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:
+a. mendapatkan pekerjaan di luar negeri;
+b. memperoleh informasi yang benar mengenai pasar kerja;
+(2) Setiap Pekerja Migran Indonesia wajib menaati peraturan negara tujuan."""
+
+
+def test_a_list_inside_a_paragraph_belongs_to_that_paragraph_and_ends_with_it():
+    item = "b. memperoleh informasi yang benar mengenai pasar kerja;"
+    assert list_context(RIGHTS, item).introduction == "(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:"
+    opening = "(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:"
+    assert list_context(RIGHTS, opening).items == [
+        "a. mendapatkan pekerjaan di luar negeri;",
+        "b. memperoleh informasi yang benar mengenai pasar kerja;",
+    ], "the next paragraph, (2), is not an item of paragraph (1)'s list"
+    assert list_context(RIGHTS, "(2) Setiap Pekerja Migran Indonesia wajib menaati peraturan negara tujuan.") == NO_LIST

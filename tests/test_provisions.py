@@ -109,6 +109,8 @@ def test_a_sentence_holds_the_asked_kind_or_not():
         ("age", "berusia paling rendah 18 (delapan belas) tahun", True),
         ("age", "Workers must be between 23 and 50 years old.", True),
         ("age", "Pekerja wajib memiliki paspor.", False),
+        ("number", "Pasal 48 (2) Restitusi sebagaimana dimaksud pada ayat (1) berupa ganti kerugian atas:", False),
+        ("number", "(1) Pemberian restitusi dilaksanakan dalam 14 (empat belas) hari.", True),
     ],
 )
 def test_narrow_kinds_are_told_from_look_alikes(kind, text, holds):
