@@ -37,6 +37,8 @@ def measure(size: int, files: list[str], workdir: Path) -> dict:
     started = time.perf_counter()
     report = Ingestor(knowledge_base.settings, knowledge_base.store, knowledge_base.embeddings).ingest(files)
     ingest_s = time.perf_counter() - started
+    if report.failed:
+        raise SystemExit(f"chunk size {size}: {len(report.failed)} documents failed to ingest; figures would be partial")
     texts = [chunk.text for chunk in knowledge_base.store.iter_chunks()]
     tokens = [knowledge_base.embeddings.count_tokens(text) for text in texts]
     questions = load_questions(QUESTIONS)
