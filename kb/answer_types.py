@@ -162,19 +162,16 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
     return bool(_HOLDS[kind].search(text))
 
 
-_PROVISION_NUMBER = re.compile(
-    r"\b(?:pasal|article|ayat|huruf|objective|tujuan|bab|chapter|section)\s+\(?\d+\)?|(?<!\S)\(\d{1,2}\)(?!\S)",
-    re.IGNORECASE,
-)
-"""Where a sentence sits ("Pasal 48", "ayat (1)", a paragraph mark "(2)"): no answer to "berapa hari?"."""
-
-
 _LABEL = re.compile(
     r"^\s*(?:(?:pasal|article|objective|tujuan)\s+\d+\s*:?\s*)?(?:\(\d+\)\s*|\d+\.\s*|[a-z]\.\s+)?", re.IGNORECASE
 )
 """A provision label and item number opening a quoted sentence ("Pasal 47 (1) ", "b. ")."""
 _WORD_WITH_NEXT = re.compile(r"([^\W\d_][\w'’-]*)(?=(\s*[,:]?\s*)([^\W\d_]*))")
 _PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
+_PROVISION_NUMBER = re.compile(
+    r"\b(?:" + "|".join(sorted(_PROVISION_WORDS)) + r")\s+\(?\d+\)?|(?<!\S)\(\d{1,2}\)(?!\S)", re.IGNORECASE
+)
+"""Where a sentence sits ("Pasal 48", "ayat (1)", a paragraph mark "(2)"): no answer to "berapa hari?"."""
 _INTRODUCING = frozenset({"adalah", "ialah", "merupakan", "is", "was", "has", "had", "serves", "served", "menjabat"})
 
 

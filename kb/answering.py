@@ -230,8 +230,8 @@ class ExtractiveAnswerer:
         scored = []
         for (sentence, index, _), similarity in zip(candidates, similarities):
             hit = hits[index]
-            context = list_context(hit.text, sentence)
-            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), context)
+            place = list_context(hit.text, sentence)
+            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), place)
             worded = candidate.worded
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
