@@ -29,7 +29,7 @@ from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provisi
 from kb.provisions import provision_of
 from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
-from kb.sentences import MAX_SENTENCE_WORDS, MIN_SENTENCE_WORDS, candidate_sentences, sentence_id  # noqa: F401
+from kb.sentences import PassageSentence, located_sentences, sentence_id
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -209,15 +209,16 @@ class ExtractiveAnswerer:
     def score_sentences(self, question: str, hits: list[SearchHit], context: str = "") -> list[ScoredSentence]:
         """Every usable sentence of the hits, best first."""
         candidates = []
+        places: list[PassageSentence] = []
         for index, hit in enumerate(hits):
             entries = reference_entries(hit.text)
-            candidates += [
-                (sentence, index, sentence_id(hit.chunk_id, position))
-                for position, sentence in enumerate(candidate_sentences(hit.text))
-                if not _URL.search(sentence) and not within_entries(sentence, entries)
-            ]
+            for position, located in enumerate(located_sentences(hit.text)):
+                if not _URL.search(located.text) and not within_entries(located.text, entries):
+                    candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
+                    places.append(located)
         if not candidates:
             return []
+        lines = [hit.text.splitlines() for hit in hits]
         embeddings = self.knowledge_base.embeddings
         question_vector = embeddings.embed_queries([f"{question} {context}".strip()])[0]
         similarities = self.sentence_vectors(hits, candidates) @ question_vector
@@ -228,10 +229,10 @@ class ExtractiveAnswerer:
         if context:
             weights += [(forms, CONTEXT_WORD_WEIGHT * weight) for forms, weight in self.word_weights(context)]
         scored = []
-        for (sentence, index, _), similarity in zip(candidates, similarities):
+        for (sentence, index, _), located, similarity in zip(candidates, places, similarities):
             hit = hits[index]
-            place = list_context(hit.text, sentence)
-            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, sentence), place)
+            place = list_context(lines[index], located)
+            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, located), place)
             worded = candidate.worded
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)

@@ -11,9 +11,10 @@ and shows them together when it quotes either.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kb.sentences import split_sentences
+from kb.sentences import PassageSentence, split_sentences
 
 _ITEM = re.compile(
     r"^\s*(?:(?P<letter>\(?[a-z][.)])|(?P<bracketed>\(\d{1,2}\))|(?P<number>\d{1,2}[.)])|(?P<bullet>[-•▪●◦*–]))\s*\S",
@@ -58,22 +59,19 @@ def _shortened(item: str) -> str:
     return item if len(item) <= MOST_ITEM_CHARACTERS else item[:MOST_ITEM_CHARACTERS].rstrip() + " …"
 
 
-def list_context(text: str, sentence: str) -> ListContext:
-    """Where ``sentence`` (a candidate sentence of the passage ``text``) sits in a list, if anywhere."""
-    lines = text.splitlines()
-    start = sentence[: min(len(sentence), 60)]
-    index = next((i for i, line in enumerate(lines) if start in line), None)
-    if index is None:
-        return NO_LIST
-    line = lines[index].strip()
+def list_context(lines: Sequence[str], sentence: PassageSentence) -> ListContext:
+    """Where ``sentence`` sits in a list, if anywhere; ``lines`` are its passage's ``splitlines()``
+    (split once per passage by the caller, not once per sentence)."""
+    line = lines[sentence.line].strip()
+    text = sentence.text
     introduction = None
-    kind = _item_kind(sentence)
-    if kind and line.startswith(start[:20].strip()):
-        introduction = _introduction_above(lines, index, kind)
+    kind = _item_kind(text)
+    if kind and line.startswith(text[:20].strip()):
+        introduction = _introduction_above(lines, sentence.line, kind)
     items: list[str] = []
     more = False
-    if _INTRODUCES.search(sentence) and line.endswith(sentence.rstrip()[-20:]):
-        items, more = _items_below(lines, index)
+    if _INTRODUCES.search(text) and line.endswith(text.rstrip()[-20:]):
+        items, more = _items_below(lines, sentence.line)
     return ListContext(introduction, items, more) if introduction or items else NO_LIST
 
 
@@ -82,7 +80,7 @@ def _item_kind(line: str) -> str | None:
     return match.lastgroup if match else None
 
 
-def _introduction_above(lines: list[str], index: int, kind: str) -> str | None:
+def _introduction_above(lines: Sequence[str], index: int, kind: str) -> str | None:
     """The clause ending the nearest line above the list's items: "Pemerintah Desa bertugas:", or
     an item of an outer list that introduces this one ("(1) Setiap Calon Pekerja Migran memiliki hak:")."""
     for line in reversed(lines[:index]):
@@ -96,7 +94,7 @@ def _introduction_above(lines: list[str], index: int, kind: str) -> str | None:
     return None
 
 
-def _items_below(lines: list[str], index: int) -> tuple[list[str], bool]:
+def _items_below(lines: Sequence[str], index: int) -> tuple[list[str], bool]:
     """The items under an introducing clause, up to the first line that is not one of them (text,
     or an item of another kind: the next paragraph "(2) ..." of the article)."""
     items: list[str] = []

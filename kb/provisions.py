@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kb.search import SearchHit
+from kb.sentences import PassageSentence
 
 _PROVISION = re.compile(
     r"\b(?:Pasal|Article|Artikel|Objective|Tujuan|Rule|Regulation|Chapter|Bab|BAB|Section|Bagian)\s+"
@@ -22,25 +23,22 @@ _OPENS_WITH_PROVISION = re.compile(r"[#\s*_(]*" + _PROVISION.pattern)
 _SECTION_SEPARATOR = ">"
 
 
-def provision_of(hit: SearchHit, sentence: str) -> str | None:
+def provision_of(hit: SearchHit, sentence: PassageSentence) -> str | None:
     """The provision heading the sentence sits under, or None when it has none (or names it itself).
 
     The nearest heading line above the sentence in the chunk wins; else the innermost provision
     of the chunk's section path ("Objective 2 > Associated actions" gives "Objective 2").
     """
-    if _OPENS_WITH_PROVISION.match(sentence):
+    if _OPENS_WITH_PROVISION.match(sentence.text):
         return None  # "Pasal 2 Pada saat ...": the sentence carries its own heading
-    label = _heading_above(hit.text, sentence) or _innermost_in_section(hit.section)
-    if label is None or label.casefold() in sentence.casefold():
+    label = _heading_above(hit.text, sentence.offset) or _innermost_in_section(hit.section)
+    if label is None or label.casefold() in sentence.text.casefold():
         return None
     return label
 
 
-def _heading_above(text: str, sentence: str) -> str | None:
-    position = text.find(sentence[: min(len(sentence), 60)])
-    if position < 0:
-        return None
-    headings = [match.group(1) for match in _HEADING_LINE.finditer(text, 0, position + 1)]
+def _heading_above(text: str, offset: int) -> str | None:
+    headings = [match.group(1) for match in _HEADING_LINE.finditer(text, 0, offset + 1)]
     return " ".join(headings[-1].split()) if headings else None
 
 

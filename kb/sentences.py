@@ -9,6 +9,7 @@ A rule-based splitter: statute and report text is full of abbreviations ("No.", 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(\s+)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
@@ -39,20 +40,57 @@ def split_sentences(text: str) -> list[str]:
     return [sentence.strip() for sentence in sentences if sentence.strip()]
 
 
-def candidate_sentences(text: str) -> list[str]:
-    """Sentences worth quoting: lines and sentences of readable length, not headings or menus.
+@dataclass(frozen=True)
+class PassageSentence:
+    """A candidate sentence and where it sits in its passage.
+
+    The default answerer reads a sentence with what surrounds it (the list it is an item of, the
+    article heading above it); knowing its line and offset spares searching the passage for it
+    again, which also found the wrong place when the same words occur twice in one passage."""
+
+    text: str
+    """The sentence as it is quoted (whitespace collapsed, a heading in capitals cut off, a very
+    long sentence shortened)."""
+    line: int
+    """The index of its line in ``passage.splitlines()``."""
+    offset: int
+    """Where it starts in the passage text."""
+
+
+def located_sentences(text: str) -> list[PassageSentence]:
+    """Sentences worth quoting, with their places: lines and sentences of readable length, not
+    headings or menus.
 
     Ingestion stores the vector of each, under ``sentence_id(chunk_id, i)``; the default answerer
     splits a passage the same way and looks them up (so a change here only costs the lookups).
     """
     sentences = []
-    for line in text.splitlines():
+    line_start = 0
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        cursor = 0
         for sentence in split_sentences(line):
+            start = line.find(sentence, cursor)  # split_sentences returns slices of the line
+            cursor = start + len(sentence)
             words = _without_heading(sentence.split())
             if MIN_SENTENCE_WORDS <= len(words) and not _shouting(" ".join(words)):
                 shortened = " …" if len(words) > MAX_SENTENCE_WORDS else ""
-                sentences.append(" ".join(words[:MAX_SENTENCE_WORDS]) + shortened)
+                quoted = " ".join(words[:MAX_SENTENCE_WORDS]) + shortened
+                sentences.append(PassageSentence(quoted, number, line_start + line.find(words[0], start)))
+        line_start += len(line)
     return sentences
+
+
+def candidate_sentences(text: str) -> list[str]:
+    """The texts of ``located_sentences``: what ingestion embeds and the answerer quotes."""
+    return [sentence.text for sentence in located_sentences(text)]
+
+
+def locate(text: str, sentence: str) -> PassageSentence:
+    """The candidate sentence of ``text`` reading ``sentence`` (the first, if it occurs twice)."""
+    for located in located_sentences(text):
+        if located.text == sentence:
+            return located
+    raise ValueError(f"not a candidate sentence of the passage: {sentence!r}")
 
 
 def sentence_entries(chunk_id: str, text: str, doc_id: str, version: str) -> list[tuple[str, str, dict]]:

@@ -408,6 +408,7 @@ def test_a_list_s_introduction_is_shown_once_and_an_introducing_clause_keeps_its
     from kb.answering import ScoredSentence, compose
     from kb.list_items import list_context
     from kb.search import SearchHit
+    from kb.sentences import locate
 
     text = (
         "Pasal 6 Warga desa berhak atas informasi kerja yang benar.\nPasal 7\nPemerintah Desa bertugas:\n"
@@ -422,7 +423,8 @@ def test_a_list_s_introduction_is_shown_once_and_an_introducing_clause_keeps_its
         "b. mencatat warga yang berangkat;",
         "Pasal 8 Pengecualian berlaku bagi warga berikut:",
     ]
-    chosen = [ScoredSentence(s, 0, 1.0, None, list_context(text, s)) for s in sentences]
+    lines = text.splitlines()
+    chosen = [ScoredSentence(s, 0, 1.0, None, list_context(lines, locate(text, s))) for s in sentences]
     answer = compose("Apa tugas Pemerintah Desa?", "id", [hit], chosen, 1.0).answer
     assert answer.count("Pemerintah Desa bertugas:") == 1
     assert "berikut: a. pelaut di kapal berbendera Indonesia; b. nelayan." in answer

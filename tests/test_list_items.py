@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kb.list_items import MOST_ITEMS, NO_LIST, list_context
+from kb.list_items import MOST_ITEMS, NO_LIST, ListContext, list_context
+from kb.sentences import locate
+
+def context_of(passage: str, sentence: str) -> ListContext:
+    return list_context(passage.splitlines(), locate(passage, sentence))
+
 
 DUTIES = """Pasal 78
 Pemerintah Desa bertugas:
@@ -25,7 +30,7 @@ EXCLUSIONS = """Article 11
 
 def test_an_item_is_read_and_quoted_after_the_clause_introducing_it():
     item = "b. melakukan verifikasi data dan pencatatan Calon Pekerja Migran Indonesia;"
-    context = list_context(DUTIES, item)
+    context = context_of(DUTIES, item)
     assert context.introduction == "Pemerintah Desa bertugas:"
     assert context.scored_text(item).startswith("Pemerintah Desa bertugas: b. melakukan")
     assert context.quoted_text(item) == f"Pemerintah Desa bertugas: … {item}"
@@ -33,7 +38,7 @@ def test_an_item_is_read_and_quoted_after_the_clause_introducing_it():
 
 def test_an_introducing_clause_is_read_and_quoted_with_its_items():
     sentence = "2. This Convention does not apply to—"
-    context = list_context(EXCLUSIONS, sentence)
+    context = context_of(EXCLUSIONS, sentence)
     assert context.items == [
         "(a)frontier workers;",
         "(b)short-term entry of members of the liberal professions and artists; and",
@@ -45,17 +50,17 @@ def test_an_introducing_clause_is_read_and_quoted_with_its_items():
 
 
 def test_a_long_list_is_cut_and_says_so():
-    text = "Hak pekerja meliputi:\n" + "\n".join(f"{n}. hak nomor {n} yang dijamin;" for n in range(1, 13))
-    context = list_context(text, "Hak pekerja meliputi:")
+    text = "Hak setiap pekerja migran meliputi:\n" + "\n".join(f"{n}. hak nomor {n} yang dijamin;" for n in range(1, 13))
+    context = context_of(text, "Hak setiap pekerja migran meliputi:")
     assert len(context.items) == MOST_ITEMS and context.more_items
-    assert context.quoted_text("Hak pekerja meliputi:").endswith("yang dijamin; …")
+    assert context.quoted_text("Hak setiap pekerja migran meliputi:").endswith("yang dijamin; …")
 
 
 def test_sentences_outside_lists_have_no_list_context():
     report = "Pasal 79 Pemerintah Desa menyampaikan laporan kepada bupati setiap enam bulan."
-    assert list_context(DUTIES, report) == NO_LIST
+    assert context_of(DUTIES, report) == NO_LIST
     inline = "Peserta berasal dari pemerintah daerah: akademisi dan media."
-    assert list_context(inline, inline) == NO_LIST
+    assert context_of(inline, inline) == NO_LIST
 
 
 RIGHTS = """Pasal 6
@@ -67,10 +72,11 @@ b. memperoleh informasi yang benar mengenai pasar kerja;
 
 def test_a_list_inside_a_paragraph_belongs_to_that_paragraph_and_ends_with_it():
     item = "b. memperoleh informasi yang benar mengenai pasar kerja;"
-    assert list_context(RIGHTS, item).introduction == "(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:"
+    assert context_of(RIGHTS, item).introduction == "(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:"
     opening = "(1) Setiap Calon Pekerja Migran Indonesia memiliki hak:"
-    assert list_context(RIGHTS, opening).items == [
+    assert context_of(RIGHTS, opening).items == [
         "a. mendapatkan pekerjaan di luar negeri;",
         "b. memperoleh informasi yang benar mengenai pasar kerja;",
     ], "the next paragraph, (2), is not an item of paragraph (1)'s list"
-    assert list_context(RIGHTS, "(2) Setiap Pekerja Migran Indonesia wajib menaati peraturan negara tujuan.") == NO_LIST
+    assert context_of(RIGHTS, "(2) Setiap Pekerja Migran Indonesia wajib menaati peraturan negara tujuan.") == NO_LIST
+

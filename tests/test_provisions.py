@@ -7,6 +7,7 @@ import pytest
 from kb.answer_types import asked_kind, holds_kind
 from kb.provisions import provision_of
 from kb.search import SearchHit
+from kb.sentences import locate, located_sentences
 
 STATUTE = """Pasal 5
 Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.
@@ -20,25 +21,39 @@ def hit(text: str, section: str | None = None) -> SearchHit:
                      score=1.0, text=text, section=section)
 
 
+def provision_in(passage: SearchHit, sentence: str) -> str | None:
+    return provision_of(passage, locate(passage.text, sentence))
+
+
 def test_the_nearest_heading_above_the_sentence_is_its_provision():
     passage = hit(STATUTE, section="BAB III > Pasal 5-6")
-    assert provision_of(passage, "Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.") == "Pasal 5"
-    assert provision_of(
+    assert provision_in(passage, "Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.") == "Pasal 5"
+    assert provision_in(
         passage, "(1) Setiap Calon Pekerja Migran Indonesia atau Pekerja Migran Indonesia memiliki hak atas pekerjaan yang layak."
     ) == "Pasal 6"
 
 
+def test_the_same_sentence_under_two_articles_gets_each_its_own():
+    passage = hit(
+        "Pasal 11\nKetentuan lebih lanjut diatur dengan Peraturan Pemerintah.\n"
+        "Pasal 12\nKetentuan lebih lanjut diatur dengan Peraturan Pemerintah."
+    )
+    twice = located_sentences(passage.text)
+    assert [sentence.text for sentence in twice] == ["Ketentuan lebih lanjut diatur dengan Peraturan Pemerintah."] * 2
+    assert [provision_of(passage, sentence) for sentence in twice] == ["Pasal 11", "Pasal 12"]
+
+
 def test_without_a_heading_in_the_text_the_section_path_gives_it():
     passage = hit("- a. Develop human rights-based bilateral labour migration agreements.", "Objective 5 > Associated actions")
-    assert provision_of(passage, "- a. Develop human rights-based bilateral labour migration agreements.") == "Objective 5"
-    assert provision_of(hit("Plain report text here.", "Findings > Relevance"), "Plain report text here.") is None
+    assert provision_in(passage, "- a. Develop human rights-based bilateral labour migration agreements.") == "Objective 5"
+    assert provision_in(hit("Plain report text here.", "Findings > Relevance"), "Plain report text here.") is None
 
 
 def test_a_sentence_naming_its_own_provision_gets_none():
     passage = hit("Pasal 2 Pada saat Undang-Undang ini mulai berlaku, Undang-Undang Nomor 3 Tahun 2001 dicabut.", "Pasal 1-2")
-    assert provision_of(passage, passage.text) is None
+    assert provision_in(passage, passage.text) is None
     passage = hit("Article 14\nEveryone has the right to seek asylum, as Article 14 says.", None)
-    assert provision_of(passage, "Everyone has the right to seek asylum, as Article 14 says.") is None
+    assert provision_in(passage, "Everyone has the right to seek asylum, as Article 14 says.") is None
 
 
 @pytest.mark.parametrize(
