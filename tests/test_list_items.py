@@ -50,7 +50,8 @@ def test_an_introducing_clause_is_read_and_quoted_with_its_items():
 
 
 def test_a_long_list_is_cut_and_says_so():
-    text = "Hak setiap pekerja migran meliputi:\n" + "\n".join(f"{n}. hak nomor {n} yang dijamin;" for n in range(1, 13))
+    items = "\n".join(f"{n}. hak nomor {n} yang dijamin;" for n in range(1, 13))
+    text = f"Hak setiap pekerja migran meliputi:\n{items}"
     context = context_of(text, "Hak setiap pekerja migran meliputi:")
     assert len(context.items) == MOST_ITEMS and context.more_items
     assert context.quoted_text("Hak setiap pekerja migran meliputi:").endswith("yang dijamin; …")

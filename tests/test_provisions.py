@@ -27,7 +27,8 @@ def provision_in(passage: SearchHit, sentence: str) -> str | None:
 
 def test_the_nearest_heading_above_the_sentence_is_its_provision():
     passage = hit(STATUTE, section="BAB III > Pasal 5-6")
-    assert provision_in(passage, "Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun.") == "Pasal 5"
+    age = "Setiap Calon Pekerja Migran Indonesia harus berusia minimal 18 (delapan belas) tahun."
+    assert provision_in(passage, age) == "Pasal 5"
     assert provision_in(
         passage, "(1) Setiap Calon Pekerja Migran Indonesia atau Pekerja Migran Indonesia memiliki hak atas pekerjaan yang layak."
     ) == "Pasal 6"
