@@ -18,11 +18,13 @@ from ingest.errors import IngestError
 
 STATUS_VALUES = ("in force", "repealed", "superseded")
 
-_STATUTE = re.compile(
-    r"\b(UNDANG-UNDANG|PERATURAN PEMERINTAH(?: PENGGANTI UNDANG-UNDANG)?|PERATURAN PRESIDEN)"
-    r"(?: REPUBLIK INDONESIA)?\s+NOMOR\s+(\d+)\s+TAHUN\s+([12][0-9OoIl]{3})",
-    re.IGNORECASE,
+_STATUTE_NAME = (
+    r"(UNDANG-UNDANG|PERATURAN PEMERINTAH(?: PENGGANTI UNDANG-UNDANG)?|PERATURAN PRESIDEN)"
+    r"(?: REPUBLIK INDONESIA)?\s+NOMOR\s+\^?(\d+)\s+TAHUN\s+\^?([12][0-9OoIl]{3})"
 )
+"""A statute's name: kind, number, year ("Undang-Undang Nomor 18 Tahun 2017"), with the carets
+and letters-for-digits of scanned texts ("Nomor ^39 Tahun 2OO4")."""
+_STATUTE = re.compile(r"\b" + _STATUTE_NAME, re.IGNORECASE)
 _STATUTE_KIND = {
     "UNDANG-UNDANG": ("UU", "law"),
     "PERATURAN PEMERINTAH": ("PP", "government regulation"),
@@ -40,11 +42,8 @@ _CLAUSE_LENGTH = 3000
 """How far a closing provision's list of repealed statutes may run (it ends at the next article)."""
 _REPEAL_VERDICT = re.compile(r"dicabut\s+dan\s+\^?dinyatakan\s+\^?tidak\s+\^?berlaku", re.IGNORECASE)
 _LIST_ITEMS = re.compile(r";|\bdan\s+(?=[a-z]\.\s)")
-_OPENING_STATUTE = re.compile(
-    r"[\s^]*(?:[a-z0-9]{1,2}[.)]\s*)?(Undang-Undang|Peraturan Pemerintah|Peraturan Presiden)\s+Nomor\s+\^?(\d+)"
-    r"\s+Tahun\s+\^?([12][0-9OoIl]{3})\b",
-    re.IGNORECASE,
-)
+_OPENING_STATUTE = re.compile(r"[\s^]*(?:[a-z0-9]{1,2}[.)]\s*)?" + _STATUTE_NAME + r"\b", re.IGNORECASE)
+"""A statute's name opening a list item ("a. Undang-Undang Nomor ...")."""
 _KEPT_IN_FORCE = re.compile(r"tetap\s+berlaku", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 
@@ -87,10 +86,12 @@ def read_sidecar(document_path: Path) -> dict[str, str]:
 def statute_identifier(text: str) -> tuple[str, str, str] | None:
     """("UU 18/2017", "law", "2017") for the first statute title in ``text``, else None."""
     match = _STATUTE.search(text)
-    if not match:
-        return None
-    kind = re.sub(r"\s+", " ", match.group(1).upper().replace(" REPUBLIK INDONESIA", ""))
-    short, doc_type = _STATUTE_KIND.get(kind, ("UU", "law"))
+    return _identified(match) if match else None
+
+
+def _identified(match: re.Match[str]) -> tuple[str, str, str]:
+    """("UU 18/2017", "law", "2017") from a match of _STATUTE_NAME."""
+    short, doc_type = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
     year = match.group(3).translate(_OCR_DIGITS)
     return f"{short} {int(match.group(2))}/{year}", doc_type, year
 
@@ -119,8 +120,7 @@ def repealed_identifiers(text: str) -> list[str]:
         for item in _LIST_ITEMS.split(segment[: verdicts[-1].end()]):
             match = _OPENING_STATUTE.match(item)
             if match and not _KEPT_IN_FORCE.search(item):
-                short, _ = _STATUTE_KIND.get(match.group(1).upper(), ("UU", "law"))
-                identifier = f"{short} {int(match.group(2))}/{match.group(3).translate(_OCR_DIGITS)}"
+                identifier, _, _ = _identified(match)
                 if identifier not in found:
                     found.append(identifier)
     return found
