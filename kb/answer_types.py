@@ -87,14 +87,21 @@ _ASKS = (
 )
 _ASK_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS)
 
+_PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
+_PLACE_NUMBER = (
+    r"\b(?:" + "|".join(sorted(_PROVISION_WORDS | {"nomor", "agenda"})) + r"|no\.?)\s+\(?\d+\)?"
+    r"|(?<!\S)\(\d{1,2}\)(?!\S)"
+)
+"""Numbers that say where something is, not how many or how much: a provision ("Pasal 48", "ayat
+(1)", "Objective 22"), a statute or agenda number ("Nomor 18", "Agenda 2030"), a paragraph mark "(2)"."""
+_PROVISION_NUMBER = re.compile(_PLACE_NUMBER, re.IGNORECASE)
 _NOT_A_COUNT = re.compile(
-    _YEAR + r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"
+    _PLACE_NUMBER + "|" + _YEAR + r"|\b(?:tahun|year)\s+\d+|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"
     r"|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
-    r"|\b(?:pasal|article|objective|tujuan|ayat|nomor|no\.?|agenda|tahun|year)\s+\d+"
     r"|\b[^\W\d_]+\d[\w]*|\d+(?:st|nd|rd|th)\b|(?:(?<=[^\W\d_])|(?<=[)\]”\"’.,;:]))\d{1,2}(?=\s|$)",
     re.IGNORECASE,
 )
-"""Digits that are not a count: years, dates (23/5, 12 Juni), provision and statute numbers,
+"""Digits that are not a count: place numbers (_PLACE_NUMBER), years, dates (23/5, 12 Juni),
 digits inside a name (BP2MI, A/RES/73/195), ordinals and footnote marks ("(AAP),1 following")."""
 _SHARE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|persen\b|per ?cent\b)", re.IGNORECASE)
 _FRACTIONS = (
@@ -167,11 +174,6 @@ _LABEL = re.compile(
 )
 """A provision label and item number opening a quoted sentence ("Pasal 47 (1) ", "b. ")."""
 _WORD_WITH_NEXT = re.compile(r"([^\W\d_][\w'’-]*)(?=(\s*[,:]?\s*)([^\W\d_]*))")
-_PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
-_PROVISION_NUMBER = re.compile(
-    r"\b(?:" + "|".join(sorted(_PROVISION_WORDS)) + r")\s+\(?\d+\)?|(?<!\S)\(\d{1,2}\)(?!\S)", re.IGNORECASE
-)
-"""Where a sentence sits ("Pasal 48", "ayat (1)", a paragraph mark "(2)"): no answer to "berapa hari?"."""
 _INTRODUCING = frozenset({"adalah", "ialah", "merupakan", "is", "was", "has", "had", "serves", "served", "menjabat"})
 
 

@@ -127,6 +127,9 @@ def test_a_sentence_holds_the_asked_kind_or_not():
         ("age", "Pekerja wajib memiliki paspor.", False),
         ("number", "Pasal 48 (2) Restitusi sebagaimana dimaksud pada ayat (1) berupa ganti kerugian atas:", False),
         ("number", "(1) Pemberian restitusi dilaksanakan dalam 14 (empat belas) hari.", True),
+        ("count", "Pasal 48 (2) Restitusi sebagaimana dimaksud pada ayat (1) berupa ganti kerugian.", False),
+        ("count", "Bab 3 huruf 4 mengatur penempatan.", False),
+        ("count", "(2) Lima lembaga mengawasi penempatan.", True),
     ],
 )
 def test_narrow_kinds_are_told_from_look_alikes(kind, text, holds):
