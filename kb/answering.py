@@ -12,6 +12,7 @@ instead of guessing, and says why when it can.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from kb.answer_types import asked_kind, holds_kind
 from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
-from kb.list_items import NO_LIST, ListContext, list_context
+from kb.list_items import MOST_ITEMS, NO_LIST, ListContext, list_context
 from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provision
 from kb.provisions import provision_of
 from kb.reference_entries import reference_entries, within_entries
@@ -244,6 +245,7 @@ class ExtractiveAnswerer:
                 score -= STATUS_PENALTY
             candidate.score = score
             scored.append(candidate)
+        show_best_items(scored, places)
         return sorted(scored, key=lambda item: -item.score)
 
     def sentence_vectors(self, hits: list[SearchHit], candidates: list[tuple[str, int, str]]) -> np.ndarray:
@@ -284,6 +286,24 @@ class ExtractiveAnswerer:
         index = self.knowledge_base.lexical_index()
         groups = question_word_forms(question, self.knowledge_base.glossary)
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
+
+
+def show_best_items(scored: list[ScoredSentence], places: list[PassageSentence]) -> None:
+    """Let each clause introducing a long list show the items that best answer the question.
+
+    Quoted with its first MOST_ITEMS items only, "(1) Setiap ... Pekerja Migran Indonesia memiliki
+    hak: a. ... h. ..." hid the item asked about ("j. menguasai dokumen perjalanan"). An item's
+    score is that of its best sentence; ``places`` are the sentences' places, in ``scored``'s order."""
+    line_scores: dict[tuple[int, int], float] = {}
+    for sentence, place in zip(scored, places):
+        key = (sentence.hit_index, place.line)
+        line_scores[key] = max(line_scores.get(key, -math.inf), sentence.score)
+    for sentence in scored:
+        if len(sentence.context.items) > MOST_ITEMS:
+            lines = sentence.context.item_lines
+            sentence.context = sentence.context.showing(
+                [line_scores.get((sentence.hit_index, line), -math.inf) for line in lines]
+            )
 
 
 def question_language(question: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.sentences import PassageSentence, split_sentences
 
@@ -25,7 +25,10 @@ the kind of their mark; another kind is a list above or below it ("(1) ... hak: 
 _INTRODUCES = re.compile(r"(?:[:—–]|\s-|\bmeliputi|\bterdiri atas|\bsebagai berikut|\bincluding|\bfollowing)\s*$", re.I)
 """The end of a clause that introduces a list."""
 MOST_ITEMS = 8
-"""Items shown after a quoted introducing clause; a longer list is cut with "…"."""
+"""Items read with an introducing clause and shown after it; a longer list shows the items that
+best answer the question (the answerer's choice, ``ListContext.showing``), each gap marked "…"."""
+MOST_LISTED = 40
+"""Items of one list kept to choose from."""
 MOST_ITEM_CHARACTERS = 160
 """Characters shown of each item (an item can be a paragraph)."""
 
@@ -35,21 +38,38 @@ class ListContext:
     introduction: str | None = None
     """The clause introducing the list the sentence is an item of."""
     items: list[str] = field(default_factory=list)
-    """The items of the list the sentence introduces."""
+    """The items of the list the sentence introduces (up to MOST_LISTED)."""
+    item_lines: tuple[int, ...] = ()
+    """The line of each item in the passage's ``splitlines()``."""
     more_items: bool = False
+    """The list goes on past MOST_LISTED items."""
+    shown: tuple[int, ...] | None = None
+    """Which items the quote shows (indices into ``items``); None shows the first MOST_ITEMS."""
 
     def scored_text(self, sentence: str) -> str:
-        """The sentence with its introduction before it and its items after it."""
-        return " ".join([*filter(None, [self.introduction, sentence]), *self.items])
+        """The sentence with its introduction before it and its first items after it."""
+        return " ".join([*filter(None, [self.introduction, sentence]), *self.items[:MOST_ITEMS]])
 
     def quoted_text(self, sentence: str) -> str:
         """The sentence as the answer quotes it: "Pemerintah Desa bertugas: … a. menerima …"."""
         if self.introduction:
             return f"{self.introduction} … {sentence}"
-        if self.items:
-            shown = [_shortened(item) for item in self.items]
-            return " ".join([sentence, *shown, *(["…"] if self.more_items else [])])
-        return sentence
+        if not self.items:
+            return sentence
+        shown = self.shown if self.shown is not None else tuple(range(min(len(self.items), MOST_ITEMS)))
+        parts = [sentence]
+        for previous, index in zip((-1, *shown), shown):
+            parts += [*(["…"] if index > previous + 1 else []), _shortened(self.items[index])]
+        if shown[-1] < len(self.items) - 1 or self.more_items:
+            parts.append("…")
+        return " ".join(parts)
+
+    def showing(self, item_scores: list[float]) -> "ListContext":
+        """This list showing its MOST_ITEMS best-scored items, in their order (a shorter list, all)."""
+        if len(self.items) <= MOST_ITEMS:
+            return self
+        best = sorted(range(len(self.items)), key=lambda index: (-item_scores[index], index))[:MOST_ITEMS]
+        return replace(self, shown=tuple(sorted(best)))
 
 
 NO_LIST = ListContext()
@@ -68,11 +88,14 @@ def list_context(lines: Sequence[str], sentence: PassageSentence) -> ListContext
     kind = _item_kind(text)
     if kind and line.startswith(text[:20].strip()):
         introduction = _introduction_above(lines, sentence.line, kind)
-    items: list[str] = []
+    item_lines: list[int] = []
     more = False
     if _INTRODUCES.search(text) and line.endswith(text.rstrip()[-20:]):
-        items, more = _items_below(lines, sentence.line)
-    return ListContext(introduction, items, more) if introduction or items else NO_LIST
+        item_lines, more = _items_below(lines, sentence.line)
+    if not (introduction or item_lines):
+        return NO_LIST
+    items = [" ".join(lines[number].split()) for number in item_lines]
+    return ListContext(introduction, items, tuple(item_lines), more)
 
 
 def _item_kind(line: str) -> str | None:
@@ -94,20 +117,21 @@ def _introduction_above(lines: Sequence[str], index: int, kind: str) -> str | No
     return None
 
 
-def _items_below(lines: Sequence[str], index: int) -> tuple[list[str], bool]:
-    """The items under an introducing clause, up to the first line that is not one of them (text,
-    or an item of another kind: the next paragraph "(2) ..." of the article)."""
-    items: list[str] = []
+def _items_below(lines: Sequence[str], index: int) -> tuple[list[int], bool]:
+    """The lines of the items under an introducing clause, up to the first line that is not one of
+    them (text, or an item of another kind: the next paragraph "(2) ..." of the article)."""
+    items: list[int] = []
     kind = None
-    for line in lines[index + 1 :]:
+    for number in range(index + 1, len(lines)):
+        line = lines[number]
         if not line.strip():
             continue
         kind = kind or _item_kind(line)
         if kind is None or _item_kind(line) != kind:
             break
-        if len(items) == MOST_ITEMS:
+        if len(items) == MOST_LISTED:
             return items, True
-        items.append(" ".join(line.split()))
+        items.append(number)
     return items, False
 
 
