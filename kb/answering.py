@@ -194,7 +194,7 @@ class ExtractiveAnswerer:
         if not scored:
             return refusal(query, language)
         best = scored[0]
-        chosen = [s for s in scored if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
+        chosen = [s for s in distinct(scored) if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
         missing = missing_anchor(question, cited, self.knowledge_base.glossary)
         if missing:
@@ -286,6 +286,20 @@ class ExtractiveAnswerer:
         index = self.knowledge_base.lexical_index()
         groups = question_word_forms(question, self.knowledge_base.glossary)
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
+
+
+def distinct(scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences without repeats of one already listed: a line a passage or a collection
+    repeats (a page header, a service's name over each of its paragraphs) was quoted up to three
+    times in one answer ("Donna Mobile AKA e. V. [1] Donna Mobile AKA e. V. [1] ...")."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in scored:
+        key = " ".join(sentence.quoted.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(sentence)
+    return kept
 
 
 def show_best_items(scored: list[ScoredSentence], places: list[PassageSentence]) -> None:

@@ -428,3 +428,25 @@ def test_a_list_s_introduction_is_shown_once_and_an_introducing_clause_keeps_its
     answer = compose("Apa tugas Pemerintah Desa?", "id", [hit], chosen, 1.0).answer
     assert answer.count("Pemerintah Desa bertugas:") == 1
     assert "berikut: a. pelaut di kapal berbendera Indonesia; b. nelayan." in answer
+
+
+SERVICE_PAGE = """# Layanan konseling
+
+Donna Mobile memberi konseling kesehatan bagi perempuan migran.
+
+Jadwal konsultasi dibuka setiap Senin dan Rabu di kantor kota.
+
+Donna Mobile memberi konseling kesehatan bagi perempuan migran.
+
+Pendaftaran dilakukan melalui telepon atau surat elektronik.
+
+Donna Mobile memberi konseling kesehatan bagi perempuan migran.
+"""
+
+
+def test_a_sentence_the_passage_repeats_is_quoted_once(tmp_path):
+    knowledge_base = build_knowledge_base(tmp_path, {"layanan.md": SERVICE_PAGE})
+    knowledge_base.settings.answer_min_confidence = -1e9
+    answer = knowledge_base.ask("Siapa yang diberi konseling kesehatan oleh Donna Mobile?")
+    assert answer.answered, answer.answer
+    assert answer.answer.count("Donna Mobile memberi konseling kesehatan") == 1, answer.answer
