@@ -129,6 +129,14 @@ _HOLDS = {
         re.IGNORECASE,
     ),
 }
+_SPEAKS_OF_MONEY = re.compile(
+    r"\b(?:" + _MONEY_NOUNS + r"|pay|paid|pays|payment|dibayar|membayar|bayar|pembayaran|earn\w*|spend\w*|spent"
+    r"|income|pendapatan|penghasilan|gratis|cuma-cuma|free|tarif|rates?|value|funds?|funding|dana)",
+    re.IGNORECASE,
+)
+"""Words of paying, prices, costs, wages and funds. An amount answers a question about money only in
+a sentence that speaks of money: "a monthly consumer surplus of US$130 to US$200" is no salary
+(it answered "What is the minimum monthly salary ... in Hong Kong?", which the documents do not hold)."""
 _DIGITS = re.compile(r"\d[\d.,]*")
 _COUNT_WORD = re.compile(
     r"(?<!salah )\bsatu\b(?! atap)|\bone\b(?! (?:of|another))"
@@ -166,6 +174,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
         return _holds_name(text, question, is_common or (lambda word: False))
     if kind == "number":
         text = _PROVISION_NUMBER.sub(" ", text)
+    if kind == "money" and not _SPEAKS_OF_MONEY.search(text):
+        return False
     return bool(_HOLDS[kind].search(text))
 
 
