@@ -30,7 +30,7 @@ from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provisi
 from kb.provisions import provision_of
 from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
-from kb.sentences import PassageSentence, located_sentences, sentence_id
+from kb.sentences import PassageSentence, is_title_line, located_sentences, sentence_id
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -212,15 +212,16 @@ class ExtractiveAnswerer:
         """Every usable sentence of the hits, best first."""
         candidates = []
         places: list[PassageSentence] = []
+        lines = [hit.text.splitlines() for hit in hits]
         for index, hit in enumerate(hits):
             entries = reference_entries(hit.text)
             for position, located in enumerate(located_sentences(hit.text)):
-                if not _URL.search(located.text) and not within_entries(located.text, entries):
+                quotable = not (_URL.search(located.text) or within_entries(located.text, entries))
+                if quotable and not is_title_line(located, lines[index]):
                     candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
                     places.append(located)
         if not candidates:
             return []
-        lines = [hit.text.splitlines() for hit in hits]
         embeddings = self.knowledge_base.embeddings
         question_vector = embeddings.embed_queries([f"{question} {context}".strip()])[0]
         similarities = self.sentence_vectors(hits, candidates) @ question_vector
