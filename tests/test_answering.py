@@ -450,3 +450,23 @@ def test_a_sentence_the_passage_repeats_is_quoted_once(tmp_path):
     answer = knowledge_base.ask("Siapa yang diberi konseling kesehatan oleh Donna Mobile?")
     assert answer.answered, answer.answer
     assert answer.answer.count("Donna Mobile memberi konseling kesehatan") == 1, answer.answer
+
+
+FAQ_PAGE = """# Pendaftaran kursus bahasa
+
+Bagaimana cara mendaftar kursus bahasa Jerman untuk pekerja migran?
+
+Pendaftaran kursus bahasa Jerman dilakukan di kantor layanan migran setiap hari kerja.
+
+Berapa biaya kursus bahasa Jerman bagi pekerja migran?
+
+Kursus ini gratis bagi pekerja migran yang terdaftar.
+"""
+
+
+def test_a_question_in_the_documents_is_not_quoted_as_an_answer(tmp_path):
+    knowledge_base = build_knowledge_base(tmp_path, {"faq.md": FAQ_PAGE})
+    knowledge_base.settings.answer_min_confidence = -1e9
+    answer = knowledge_base.ask("Bagaimana cara mendaftar kursus bahasa Jerman untuk pekerja migran?")
+    assert answer.answered and "dilakukan di kantor layanan migran" in answer.answer, answer.answer
+    assert "?" not in answer.answer, answer.answer
