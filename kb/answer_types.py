@@ -88,12 +88,17 @@ _ASKS = (
 _ASK_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS)
 
 _PROVISION_WORDS = frozenset({"pasal", "article", "ayat", "huruf", "bab", "objective", "tujuan", "chapter", "section"})
+_REFERENCE_WORDS = frozenset(
+    {"nomor", "agenda", "figure", "fig", "table", "annex", "appendix", "page", "gambar", "tabel", "lampiran", "halaman"}
+)
+"""Words numbering a statute, a figure, a table or a page: "Nomor 18", "Figure 2", "Tabel 3"."""
 _PLACE_NUMBER = (
-    r"\b(?:" + "|".join(sorted(_PROVISION_WORDS | {"nomor", "agenda"})) + r"|no\.?)\s+\(?\d+\)?"
+    r"\b(?:" + "|".join(sorted(_PROVISION_WORDS | _REFERENCE_WORDS)) + r"|no\.?)\s+\(?\d+\)?"
     r"|(?<!\S)\(\d{1,2}\)(?!\S)"
 )
 """Numbers that say where something is, not how many or how much: a provision ("Pasal 48", "ayat
-(1)", "Objective 22"), a statute or agenda number ("Nomor 18", "Agenda 2030"), a paragraph mark "(2)"."""
+(1)", "Objective 22"), a statute, agenda, figure, table or page number ("Nomor 18", "Agenda 2030",
+"Figure 2"), a paragraph mark "(2)"."""
 _PROVISION_NUMBER = re.compile(_PLACE_NUMBER, re.IGNORECASE)
 _NOT_A_COUNT = re.compile(
     _PLACE_NUMBER + "|" + _YEAR + r"|\b(?:tahun|year)\s+\d+|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"

@@ -133,6 +133,8 @@ def test_a_sentence_holds_the_asked_kind_or_not():
         ("number", "(1) Pemberian restitusi dilaksanakan dalam 14 (empat belas) hari.", True),
         ("count", "Pasal 48 (2) Restitusi sebagaimana dimaksud pada ayat (1) berupa ganti kerugian.", False),
         ("count", "Bab 3 huruf 4 mengatur penempatan.", False),
+        ("count", "Figure 2 illustrates the distribution of respondents across zones (see Table 4).", False),
+        ("count", "Figure 2 illustrates the distribution of the 214 survey respondents.", True),
         ("count", "(2) Lima lembaga mengawasi penempatan.", True),
     ],
 )
