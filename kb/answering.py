@@ -299,17 +299,28 @@ def _asks(sentence: str) -> bool:
 
 
 def distinct(scored: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The sentences without repeats of one already listed: a line a passage or a collection
+    """The sentences without those a better one already shows: a line a passage or a collection
     repeats (a page header, a service's name over each of its paragraphs) was quoted up to three
-    times in one answer ("Donna Mobile AKA e. V. [1] Donna Mobile AKA e. V. [1] ...")."""
-    seen: set[str] = set()
+    times in one answer ("Donna Mobile AKA e. V. [1] Donna Mobile AKA e. V. [1] ..."), and a list
+    item both among its introduction's items and on its own ("... persyaratan: e. berusia minimal
+    18 (delapan belas) tahun; ... [1] ... persyaratan: … e. berusia minimal 18 ... [1]")."""
+    shown: list[str] = []
     kept = []
     for sentence in scored:
-        key = " ".join(sentence.quoted.casefold().split())
-        if key not in seen:
-            seen.add(key)
+        start = _normalised(sentence.text)[:_SHOWN_PREFIX]
+        if not any(start in quote for quote in shown):
+            shown.append(_normalised(sentence.quoted))
             kept.append(sentence)
     return kept
+
+
+_SHOWN_PREFIX = 60
+"""Characters of a sentence's start that, found in an earlier quote, mean the reader has seen it
+(a list item is shown cut to kb.list_items.MOST_ITEM_CHARACTERS)."""
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def show_best_items(scored: list[ScoredSentence], places: list[PassageSentence]) -> None:

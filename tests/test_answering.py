@@ -470,3 +470,21 @@ def test_a_question_in_the_documents_is_not_quoted_as_an_answer(tmp_path):
     answer = knowledge_base.ask("Bagaimana cara mendaftar kursus bahasa Jerman untuk pekerja migran?")
     assert answer.answered and "dilakukan di kantor layanan migran" in answer.answer, answer.answer
     assert "?" not in answer.answer, answer.answer
+
+
+REQUIREMENTS = """# UU Contoh
+
+## Pasal 5
+
+Setiap Pekerja Migran Indonesia yang akan bekerja ke luar negeri harus memenuhi persyaratan:
+a. berusia minimal 18 (delapan belas) tahun;
+b. memiliki kompetensi kerja yang dipersyaratkan;
+c. sehat jasmani dan rohani;
+"""
+
+
+def test_a_list_item_its_introduction_already_shows_is_not_quoted_again(tmp_path):
+    knowledge_base = build_knowledge_base(tmp_path, {"uu_contoh.md": REQUIREMENTS})
+    knowledge_base.settings.answer_min_confidence = -1e9
+    answer = knowledge_base.ask("Berapa umur minimal pekerja migran yang akan bekerja ke luar negeri?")
+    assert answer.answered and answer.answer.count("berusia minimal 18") == 1, answer.answer
