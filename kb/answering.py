@@ -215,9 +215,11 @@ class ExtractiveAnswerer:
         lines = [hit.text.splitlines() for hit in hits]
         for index, hit in enumerate(hits):
             entries = reference_entries(hit.text)
+            headings = section_headings(hit.section)
             for position, located in enumerate(located_sentences(hit.text)):
                 quotable = not (_URL.search(located.text) or within_entries(located.text, entries))
-                if quotable and not (is_title_line(located, lines[index]) or _asks(located.text)):
+                named = is_title_line(located, lines[index]) or _heading_key(located.text) in headings
+                if quotable and not (named or _asks(located.text)):
                     candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
                     places.append(located)
         if not candidates:
@@ -288,6 +290,17 @@ class ExtractiveAnswerer:
         index = self.knowledge_base.lexical_index()
         groups = question_word_forms(question, self.knowledge_base.glossary)
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
+
+
+def section_headings(section: str | None) -> set[str]:
+    """The headings of a chunk's section path ("Article 8 > Repatriation of victims of trafficking
+    in persons"). The same words as a line of the chunk are its heading, quoted as if they said
+    something ("Article 9: Prevention of trafficking in persons [3]")."""
+    return {_heading_key(part) for part in (section or "").split(">") if part.strip()}
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(text.strip("#*_ \t").casefold().split())
 
 
 def _asks(sentence: str) -> bool:

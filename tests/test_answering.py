@@ -488,3 +488,26 @@ def test_a_list_item_its_introduction_already_shows_is_not_quoted_again(tmp_path
     knowledge_base.settings.answer_min_confidence = -1e9
     answer = knowledge_base.ask("Berapa umur minimal pekerja migran yang akan bekerja ke luar negeri?")
     assert answer.answered and answer.answer.count("berusia minimal 18") == 1, answer.answer
+
+
+PROTOCOL = """# Protocol
+
+## Article 9
+
+### Prevention of trafficking in persons
+
+1. States Parties shall establish comprehensive policies, programmes and other measures to prevent and combat trafficking in persons.
+
+2. States Parties shall endeavour to undertake measures such as research, information and mass media campaigns.
+"""
+
+
+def test_a_line_repeating_its_section_heading_is_not_quoted(tmp_path):
+    from kb.answering import ExtractiveAnswerer
+
+    knowledge_base = build_knowledge_base(tmp_path, {"protocol.md": PROTOCOL})
+    question = "How do States Parties prevent trafficking in persons?"
+    hits = knowledge_base.search(question, 4)
+    assert any("Prevention of trafficking in persons" in (hit.section or "") for hit in hits), "precondition"
+    scored = ExtractiveAnswerer(knowledge_base).score_sentences(question, hits)
+    assert scored and not any(sentence.text == "Prevention of trafficking in persons" for sentence in scored)
