@@ -79,7 +79,13 @@ def test_ocr_carets_before_words_and_clauses_go_but_markdown_footnotes_stay():
     assert cleaned_text("md", raw) == "hak asasi manusia yang dijamin (2) tahun ^2017 lihat catatan[^1] dan 2^3"
 
 
-@pytest.mark.parametrize("stamp", ["SK No 102120 A", "Sl( No l02l3c) A", "Sl( Irlo l0l I 73 A", "Sl( Nlo 10)167 A", "SK No 146296A"])
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "SK No 102120 A", "Sl( No l02l3c) A", "Sl( Irlo l0l I 73 A", "Sl( Nlo 10)167 A", "SK No 146296A",
+        "S[( Nlo 102135 A", "ljl( Nlo 102- 155 A",
+    ],
+)
 def test_page_stamps_of_scanned_regulations_are_removed_from_the_sentence_they_split(stamp):
     raw = f"h. verifikasi dokumen, Perjanjian Kerja, dan visa kerja; {stamp} i. pemberian pelatihan."
     assert cleaned_text("md", raw) == "h. verifikasi dokumen, Perjanjian Kerja, dan visa kerja; i. pemberian pelatihan."
