@@ -28,9 +28,9 @@ from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
 from kb.list_items import MOST_ITEMS, NO_LIST, ListContext, list_context
 from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provision
 from kb.provisions import provision_of
-from kb.reference_entries import reference_entries, within_entries
+from kb.quotable import quotable_sentences
 from kb.search import SearchHit
-from kb.sentences import PassageSentence, is_title_line, located_sentences, sentence_id
+from kb.sentences import PassageSentence, sentence_id
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -91,10 +91,6 @@ capitalised names not opening a sentence. Short numbers are left out: "24 jam" i
 "twenty-four hours" in an English document."""
 _WORD = re.compile(r"[^\W_]+")
 _ANCHOR_PREFIX = 5
-_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-"""A sentence holding a link is a reference entry or a pointer, not a statement: the Singapore
-paper's bibliography line on Hong Kong's domestic helpers was quoted as the answer to a question
-about their minimum wage. It is not quoted (its vector still serves the sentence ranking)."""
 
 
 @dataclass
@@ -214,14 +210,9 @@ class ExtractiveAnswerer:
         places: list[PassageSentence] = []
         lines = [hit.text.splitlines() for hit in hits]
         for index, hit in enumerate(hits):
-            entries = reference_entries(hit.text)
-            headings = section_headings(hit.section)
-            for position, located in enumerate(located_sentences(hit.text)):
-                quotable = not (_URL.search(located.text) or within_entries(located.text, entries))
-                named = is_title_line(located, lines[index]) or _heading_key(located.text) in headings
-                if quotable and not (named or _asks(located.text)):
-                    candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
-                    places.append(located)
+            for position, located in quotable_sentences(hit, lines[index]):
+                candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
+                places.append(located)
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings
@@ -290,25 +281,6 @@ class ExtractiveAnswerer:
         index = self.knowledge_base.lexical_index()
         groups = question_word_forms(question, self.knowledge_base.glossary)
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
-
-
-def section_headings(section: str | None) -> set[str]:
-    """The headings of a chunk's section path ("Article 8 > Repatriation of victims of trafficking
-    in persons"). The same words as a line of the chunk are its heading, quoted as if they said
-    something ("Article 9: Prevention of trafficking in persons [3]")."""
-    return {_heading_key(part) for part in (section or "").split(">") if part.strip()}
-
-
-def _heading_key(text: str) -> str:
-    return " ".join(text.strip("#*_ \t").casefold().split())
-
-
-def _asks(sentence: str) -> bool:
-    """Whether the sentence is itself a question ("How can I register?", "Apa itu RAN GCM?"): a
-    question-and-answer page heads each answer with one, which shares the user's words and scored
-    above the answer below it, but answers nothing. Leaving them out answered 294 of 400
-    public-set questions right instead of 291 (benchmarks/answer_misses.py)."""
-    return sentence.rstrip("\"”’)] ").endswith("?")
 
 
 def distinct(scored: list[ScoredSentence]) -> list[ScoredSentence]:
