@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
-from kb.sentences import PassageSentence, is_title_line, located_sentences
+from kb.sentences import PassageSentence, located_sentences
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 """A sentence holding a link is a reference entry or a pointer, not a statement: the Singapore
@@ -55,3 +55,31 @@ def asks(sentence: str) -> bool:
 
 def _heading_key(text: str) -> str:
     return " ".join(text.strip("#*_ \t").casefold().split())
+
+
+def is_title_line(sentence: PassageSentence, lines: list[str]) -> bool:
+    """Whether the sentence is a whole line that only names something: a title or heading in title
+    case ("Philip Heinrich Christoph Hofman", "Bagian Kedua Pemerintah Daerah Provinsi"), short,
+    with no closing punctuation and no "label: value" form.
+
+    Holding every name of a question, such a line scored above the sentences that say something
+    about it and was quoted as the answer."""
+    text = sentence.text
+    if " ".join(lines[sentence.line].split()) != text or text[-1] in _CLOSING or _LABELLED.match(text):
+        return False
+    words = text.split()
+    if len(words) > _TITLE_MOST_WORDS:
+        return False
+    named = [word for word in words if word.casefold() not in _TITLE_SMALL_WORDS]
+    capitalised = sum(1 for word in named if word[:1].isupper() or word[:1].isdigit() or word[:1] in "(“\"")
+    return bool(named) and capitalised >= _TITLE_CAPITALISED_SHARE * len(named)
+
+
+_CLOSING = ".!?;:,…"
+_LABELLED = re.compile(r"[^:]{1,40}:\s+\S")
+"""A "Budget: 37.741 USD" or "Title: Manage Borders ..." line states a value; it is no title."""
+_TITLE_MOST_WORDS = 10
+_TITLE_CAPITALISED_SHARE = 0.6
+_TITLE_SMALL_WORDS = frozenset(
+    "a an and the of for in on to at by with dan di ke dari untuk atas tentang dengan yang e. v. e.v.".split()
+)

@@ -144,31 +144,3 @@ def _shouting(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
 
-
-def is_title_line(sentence: PassageSentence, lines: list[str]) -> bool:
-    """Whether the sentence is a whole line that only names something: a title or heading in title
-    case ("Philip Heinrich Christoph Hofman", "Bagian Kedua Pemerintah Daerah Provinsi"), short,
-    with no closing punctuation and no "label: value" form.
-
-    Holding every name of a question, such a line scored above the sentences that say something
-    about it and was quoted as the answer ("Donna Mobile AKA e. V. [1]"). It is kept as a
-    candidate (ingestion stores its vector) and left out only when choosing what to quote."""
-    text = sentence.text
-    if " ".join(lines[sentence.line].split()) != text or text[-1] in _CLOSING or _LABELLED.match(text):
-        return False
-    words = text.split()
-    if len(words) > _TITLE_MOST_WORDS:
-        return False
-    named = [word for word in words if word.casefold() not in _TITLE_SMALL_WORDS]
-    capitalised = sum(1 for word in named if word[:1].isupper() or word[:1].isdigit() or word[:1] in "(“\"")
-    return bool(named) and capitalised >= _TITLE_CAPITALISED_SHARE * len(named)
-
-
-_CLOSING = ".!?;:,…"
-_LABELLED = re.compile(r"[^:]{1,40}:\s+\S")
-"""A "Budget: 37.741 USD" or "Title: Manage Borders ..." line states a value; it is no title."""
-_TITLE_MOST_WORDS = 10
-_TITLE_CAPITALISED_SHARE = 0.6
-_TITLE_SMALL_WORDS = frozenset(
-    "a an and the of for in on to at by with dan di ke dari untuk atas tentang dengan yang e. v. e.v.".split()
-)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.sentences import candidate_sentences, is_title_line, located_sentences, split_sentences
+from kb.sentences import candidate_sentences, split_sentences
 
 
 def test_abbreviations_list_numbers_and_initials_end_no_sentence():
@@ -41,21 +41,3 @@ def test_capitals_that_are_part_of_the_sentence_stay(sentence):
 def test_headings_alone_are_not_candidates():
     assert candidate_sentences("UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 18 TAHUN 2017 TENTANG PELINDUNGAN") == []
 
-
-def test_a_line_that_only_names_something_is_a_title():
-    passage = (
-        "Philip Heinrich Christoph Hofman\n"
-        "Tempat kelahirannya adalah Gorinchem, dan ayahnya bekerja di pemerintahan militer.\n"
-        "Bagian Kedua Pemerintah Daerah Provinsi\n"
-        "Pitch of brass instruments\n"
-        "Budget: 37.741 USD and more\n"
-        "Title: Manage Borders In An Integrated, Secure And Coordinated Manner\n"
-        "Pekerja Migran Indonesia berhak atas upah yang layak\n"
-        "Setiap orang berhak atas pekerjaan. Bagian Kedua Pemerintah Daerah Provinsi"
-    )
-    lines = passage.splitlines()
-    titles = {sentence.text for sentence in located_sentences(passage) if is_title_line(sentence, lines)}
-    assert titles == {
-        "Philip Heinrich Christoph Hofman",
-        "Bagian Kedua Pemerintah Daerah Provinsi",
-    }, "a line in sentence case, a labelled value and a title-cased tail of a line are no titles"
