@@ -25,10 +25,15 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answers import normalise  # noqa: E402
-from refusal_public import answers_of, for_each_set  # noqa: E402
-from refusal_tradeoff import NO_THRESHOLD  # noqa: E402
+from refusal_public import (  # noqa: E402
+    answers_of,
+    eval_sets_absent,
+    for_each_set,
+    public_set_options,
+    whole_set_knowledge_base,
+)
 from report_sections import write_section  # noqa: E402
-from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, embed_set_sentences, load_set, log, open_kb, write_set  # noqa: E402
+from retrieval import log  # noqa: E402
 
 from kb.answer_types import asked_kind  # noqa: E402
 from kb.answering import REFUSING_KINDS, ExtractiveAnswerer  # noqa: E402
@@ -36,16 +41,7 @@ from kb.answering import REFUSING_KINDS, ExtractiveAnswerer  # noqa: E402
 
 def tally_set(name: str, workdir: Path, embeddings) -> Counter:
     """Per kind: questions, right answers without and with refusal by kind, answers refused by it."""
-    evalset = load_set(name, None)
-    evalset = dataclasses.replace(
-        evalset,
-        vectors=embed_set(evalset, embeddings, workdir / "vectors"),
-        sentence_vectors=embed_set_sentences(evalset, embeddings, workdir / "vectors"),
-    )
-    knowledge_base = open_kb(workdir / f"kinds-{name}", 2)
-    knowledge_base.embeddings = embeddings
-    id_map = write_set(knowledge_base.store, evalset, embeddings.identity)
-    knowledge_base.settings.answer_min_confidence = NO_THRESHOLD
+    evalset, knowledge_base, id_map = whole_set_knowledge_base(name, workdir, embeddings)
     settings = knowledge_base.answer_settings()
     with_kinds = ExtractiveAnswerer(knowledge_base, settings)
     without_kinds = ExtractiveAnswerer(knowledge_base, dataclasses.replace(settings, refusing_kinds=frozenset()))
@@ -101,11 +97,9 @@ def render(tallies: dict[str, Counter]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
-    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
+    public_set_options(parser)
     args = parser.parse_args(argv)
-    if not EVAL_DIR.is_dir():
-        print(f"skipped: {EVAL_DIR} is absent")
+    if eval_sets_absent():
         return
     body = render(for_each_set(args.sets, args.workdir, tally_set))
     print(body)

@@ -16,7 +16,6 @@ Usage: python benchmarks/answer_misses.py [--workdir DIR] [--per-set N] [--kb-ho
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import random
 import sys
 from collections import Counter
@@ -27,10 +26,17 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answers import QUESTIONS, is_correct, normalise  # noqa: E402
-from refusal_public import SEED, answers_of, for_each_set  # noqa: E402
+from refusal_public import (  # noqa: E402
+    SEED,
+    answers_of,
+    eval_sets_absent,
+    for_each_set,
+    public_set_options,
+    whole_set_knowledge_base,
+)
 from refusal_tradeoff import NO_THRESHOLD  # noqa: E402
 from report_sections import write_section  # noqa: E402
-from retrieval import EVAL_DIR, SET_LANGUAGES, embed_set, embed_set_sentences, load_set, log, open_kb, write_set  # noqa: E402
+from retrieval import log  # noqa: E402
 
 from kb.answering import ExtractiveAnswerer, prefer_in_force  # noqa: E402
 from kb.evaluation import is_relevant, load_questions  # noqa: E402
@@ -49,16 +55,7 @@ def outcome(correct: bool, answered: bool, gold_read: bool) -> str:
 
 
 def public_tally(name: str, workdir: Path, embeddings, per_set: int) -> Counter:
-    evalset = load_set(name, None)
-    evalset = dataclasses.replace(
-        evalset,
-        vectors=embed_set(evalset, embeddings, workdir / "vectors"),
-        sentence_vectors=embed_set_sentences(evalset, embeddings, workdir / "vectors"),
-    )
-    knowledge_base = open_kb(workdir / f"kinds-{name}", 2)
-    knowledge_base.embeddings = embeddings
-    id_map = write_set(knowledge_base.store, evalset, embeddings.identity)
-    knowledge_base.settings.answer_min_confidence = NO_THRESHOLD
+    evalset, knowledge_base, id_map = whole_set_knowledge_base(name, workdir, embeddings)
     settings = knowledge_base.answer_settings()
     answerer = ExtractiveAnswerer(knowledge_base, settings)
     expected = answers_of(name)
@@ -148,13 +145,11 @@ def render(rows: dict[str, Counter]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
+    public_set_options(parser)
     parser.add_argument("--per-set", type=int, default=100, help="Questions sampled per public set.")
     parser.add_argument("--kb-home", type=Path, help="A knowledge base of ../shared/corpus: adds our question set.")
-    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
     args = parser.parse_args(argv)
-    if not EVAL_DIR.is_dir():
-        print(f"skipped: {EVAL_DIR} is absent")
+    if eval_sets_absent():
         return
 
     def tally(name: str, workdir: Path, embeddings) -> Counter:

@@ -174,6 +174,36 @@ def render(groups: dict[str, list[Outcome]], chosen: float, configured: float) -
     return "\n".join(lines)
 
 
+def whole_set_knowledge_base(name: str, workdir: Path, embeddings):
+    """``(evalset, knowledge_base, chunk_id -> passage_id)``: all of a set's passages, none held
+    out, in one knowledge base (kept in ``workdir``) that answers with refusal by confidence off."""
+    evalset = load_set(name, None)
+    evalset = dataclasses.replace(
+        evalset,
+        vectors=embed_set(evalset, embeddings, workdir / "vectors"),
+        sentence_vectors=embed_set_sentences(evalset, embeddings, workdir / "vectors"),
+    )
+    knowledge_base = open_kb(workdir / f"kinds-{name}", 2)
+    knowledge_base.embeddings = embeddings
+    id_map = write_set(knowledge_base.store, evalset, embeddings.identity)
+    knowledge_base.settings.answer_min_confidence = NO_THRESHOLD
+    return evalset, knowledge_base, id_map
+
+
+def public_set_options(parser: argparse.ArgumentParser) -> None:
+    """The options every public-set benchmark takes: where to keep its stores, which sets."""
+    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
+    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
+
+
+def eval_sets_absent() -> bool:
+    """True, having said so, when ../shared/eval is not there to measure on."""
+    if EVAL_DIR.is_dir():
+        return False
+    print(f"skipped: {EVAL_DIR} is absent")
+    return True
+
+
 T = TypeVar("T")
 
 
@@ -188,13 +218,11 @@ def for_each_set(sets: list[str], workdir: Path | None, compute: Callable[[str, 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, help="Keep the knowledge bases and passage vectors here (reused).")
+    public_set_options(parser)
     parser.add_argument("--per-set", type=int, default=80, help="Questions sampled per public set (half held out).")
     parser.add_argument("--kb-home", type=Path, help="A knowledge base of ../shared/corpus: adds our question set.")
-    parser.add_argument("--sets", nargs="*", default=list(SET_LANGUAGES))
     args = parser.parse_args(argv)
-    if not EVAL_DIR.is_dir():
-        print(f"skipped: {EVAL_DIR} is absent")
+    if eval_sets_absent():
         return
     def outcomes(name: str, workdir: Path, embeddings) -> list[Outcome]:
         return outcomes_for_set(name, args.per_set, workdir, embeddings)
