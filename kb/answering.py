@@ -139,6 +139,9 @@ class ScoredSentence:
     """The article or objective the sentence sits under (kb.provisions), shown in front of it."""
     context: ListContext = NO_LIST
     """The clause introducing the list the sentence is an item of, or the items it introduces."""
+    offset: int = 0
+    """Where the sentence starts in its passage (kb.sentences.PassageSentence): answers quote a
+    passage's sentences in reading order."""
 
     @property
     def worded(self) -> str:
@@ -228,7 +231,7 @@ class ExtractiveAnswerer:
         for (sentence, index, _), located, similarity in zip(candidates, places, similarities):
             hit = hits[index]
             place = list_context(lines[index], located)
-            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, located), place)
+            candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, located), place, located.offset)
             worded = candidate.worded
             score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
@@ -510,7 +513,7 @@ def citation_of(hit: SearchHit, n: int, language: str) -> Citation:
 def compose(question: str, language: str, hits: list[SearchHit], chosen: list[ScoredSentence], confidence: float) -> Answer:
     """Sentences in the order of their passages' rank, and in reading order within a passage (items
     of a list in their order), each followed by its citation [n]."""
-    chosen = sorted(chosen, key=lambda item: (item.hit_index, hits[item.hit_index].text.find(item.text)))
+    chosen = sorted(chosen, key=lambda item: (item.hit_index, item.offset))
     citations: dict[int, Citation] = {}
     for sentence in chosen:
         hit = hits[sentence.hit_index]

@@ -143,4 +143,3 @@ def _shouting(text: str) -> bool:
     """Titles and headings in capitals ("UNDANG-UNDANG ... TENTANG ...") name a text; they answer nothing."""
     letters = [ch for ch in text if ch.isalpha()]
     return not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
-

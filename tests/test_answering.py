@@ -395,7 +395,10 @@ def test_quotes_keep_their_passage_s_reading_order_and_say_which_are_in_another_
     )
     english = SearchHit(**{**indonesian.to_dict(), "doc_id": "d2", "source": "wiki.md", "chunk_id": "d2-v-0",
                            "lang": "en", "text": "IOM was founded in 1951 in response to displacement in Europe."})
-    later, earlier = (ScoredSentence(s, 0, score) for s, score in zip(indonesian.text.split(". ", 1)[::-1], (1.2, 1.1)))
+    later, earlier = (
+        ScoredSentence(s, 0, score, offset=indonesian.text.index(s))
+        for s, score in zip(indonesian.text.split(". ", 1)[::-1], (1.2, 1.1))
+    )
     founded = ScoredSentence(english.text, 1, 1.0)
     answer = compose("Kapan IOM didirikan?", "id", [indonesian, english], [later, founded, earlier], 1.2)
     assert answer.answer.index("sejak 1979") < answer.answer.index("pemerintah daerah"), "the passage's own order"
@@ -424,7 +427,10 @@ def test_a_list_s_introduction_is_shown_once_and_an_introducing_clause_keeps_its
         "Pasal 8 Pengecualian berlaku bagi warga berikut:",
     ]
     lines = text.splitlines()
-    chosen = [ScoredSentence(s, 0, 1.0, None, list_context(lines, locate(text, s))) for s in sentences]
+    places = [locate(text, s) for s in sentences]
+    chosen = [
+        ScoredSentence(s, 0, 1.0, None, list_context(lines, place), place.offset) for s, place in zip(sentences, places)
+    ]
     answer = compose("Apa tugas Pemerintah Desa?", "id", [hit], chosen, 1.0).answer
     assert answer.count("Pemerintah Desa bertugas:") == 1
     assert "berikut: a. pelaut di kapal berbendera Indonesia; b. nelayan." in answer
@@ -511,3 +517,19 @@ def test_a_line_repeating_its_section_heading_is_not_quoted(tmp_path):
     assert any("Prevention of trafficking in persons" in (hit.section or "") for hit in hits), "precondition"
     scored = ExtractiveAnswerer(knowledge_base).score_sentences(question, hits)
     assert scored and not any(sentence.text == "Prevention of trafficking in persons" for sentence in scored)
+
+
+def test_a_shortened_long_sentence_keeps_its_place_in_the_reading_order():
+    from kb.answering import ScoredSentence, compose
+    from kb.search import SearchHit
+    from kb.sentences import MAX_SENTENCE_WORDS, located_sentences
+
+    long_sentence = "Pekerja migran berhak " + " ".join(["atas pelindungan"] * MAX_SENTENCE_WORDS) + "."
+    text = f"IOM telah hadir di Indonesia sejak 1979. {long_sentence}"
+    hit = SearchHit(doc_id="d", source="a.txt", path="/d/a.txt", title="A", page=None, chunk_id="d-v-0",
+                    score=1.0, text=text, lang="id")
+    first, shortened = located_sentences(text)
+    assert shortened.text.endswith(" …") and shortened.text not in text, "precondition: the quote is cut"
+    chosen = [ScoredSentence(s.text, 0, 1.0, offset=s.offset) for s in (shortened, first)]
+    answer = compose("Kapan IOM hadir?", "id", [hit], chosen, 1.0).answer
+    assert answer.index("sejak 1979") < answer.index("Pekerja migran berhak"), answer
