@@ -99,7 +99,7 @@ _PLACE_NUMBER = (
 """Numbers that say where something is, not how many or how much: a provision ("Pasal 48", "ayat
 (1)", "Objective 22"), a statute, agenda, figure, table or page number ("Nomor 18", "Agenda 2030",
 "Figure 2"), a paragraph mark "(2)"."""
-_PROVISION_NUMBER = re.compile(_PLACE_NUMBER, re.IGNORECASE)
+_PLACE_NUMBERS = re.compile(_PLACE_NUMBER, re.IGNORECASE)
 _NOT_A_COUNT = re.compile(
     _PLACE_NUMBER + "|" + _YEAR + r"|\b(?:tahun|year)\s+\d+|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"
     r"|\b\d{1,2}\s+(?:may|" + _MONTHS + r")\b|\b(?:may|" + _MONTHS + r")\s+\d{1,2}\b"
@@ -186,7 +186,7 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
     if kind == "person":
         return _holds_name(text, question, is_common or (lambda word: False))
     if kind == "number":
-        text = _PROVISION_NUMBER.sub(" ", text)
+        text = _PLACE_NUMBERS.sub(" ", text)
     if kind == "money" and not _SPEAKS_OF_MONEY.search(text):
         return False
     return bool(_HOLDS[kind].search(text))
