@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import islice, takewhile
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -194,7 +195,8 @@ class ExtractiveAnswerer:
         if not scored:
             return refusal(query, language)
         best = scored[0]
-        chosen = [s for s in distinct(scored) if s.score >= FOLLOW_UP_SHARE * best.score][: self.settings.max_sentences]
+        strong = takewhile(lambda sentence: sentence.score >= FOLLOW_UP_SHARE * best.score, scored)
+        chosen = list(islice(distinct(strong), self.settings.max_sentences))
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
         missing = missing_anchor(question, cited, self.knowledge_base.glossary)
         if missing:
@@ -286,20 +288,19 @@ class ExtractiveAnswerer:
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
 
 
-def distinct(scored: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The sentences without those a better one already shows: a line a passage or a collection
-    repeats (a page header, a service's name over each of its paragraphs) was quoted up to three
-    times in one answer ("Donna Mobile AKA e. V. [1] Donna Mobile AKA e. V. [1] ..."), and a list
-    item both among its introduction's items and on its own ("... persyaratan: e. berusia minimal
-    18 (delapan belas) tahun; ... [1] ... persyaratan: … e. berusia minimal 18 ... [1]")."""
+def distinct(scored: Iterable[ScoredSentence]) -> Iterator[ScoredSentence]:
+    """The sentences, best first, without those a better one already shows: a line a passage or a
+    collection repeats (a page header, a service's name over each of its paragraphs) was quoted up
+    to three times in one answer ("Donna Mobile AKA e. V. [1] Donna Mobile AKA e. V. [1] ..."), and a
+    list item both among its introduction's items and on its own ("... persyaratan: e. berusia
+    minimal 18 (delapan belas) tahun; ... [1] ... persyaratan: … e. berusia minimal 18 ... [1]").
+    Lazy, so that choosing an answer's few sentences reads no further than it needs."""
     shown: list[str] = []
-    kept = []
     for sentence in scored:
         start = _normalised(sentence.text)[:_SHOWN_PREFIX]
         if not any(start in quote for quote in shown):
             shown.append(_normalised(sentence.quoted))
-            kept.append(sentence)
-    return kept
+            yield sentence
 
 
 _SHOWN_PREFIX = 60
