@@ -14,7 +14,13 @@ from kb.embeddings import KBEmbeddings, get_embeddings
 from kb.registry import DocumentRecord
 from kb.lexical import LexicalIndexCache
 from kb.glossary import BUNDLED_GLOSSARY, Glossary, load_glossary
-from kb.provision_lookup import pin_first, provision_passages
+from kb.provision_lookup import (
+    NAMED_DOCUMENT_PASSAGES,
+    NAMED_DOCUMENT_RETRIEVER,
+    named_document_scope,
+    pin_first,
+    provision_passages,
+)
 from kb.rerank import CrossEncoderReranker
 from kb.search import HybridOptions, SearchFilters, SearchHit, dense_search, hybrid_search, lexical_search
 from kb.settings import Settings
@@ -125,8 +131,9 @@ class KnowledgeBase:
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, *, retriever: str | None = None
     ) -> list[SearchHit]:
         """The best chunks for ``query``, best first: the retriever's ranking, reranked when a reranker is set,
-        behind the passages of a provision the query names (kb.provision_lookup; not when a
-        ``retriever`` is asked for by name, which is how benchmarks compare retrievers).
+        behind the passages of a provision the query names, or else the best passage of a document
+        it names (kb.provision_lookup; neither when a ``retriever`` is asked for by name, which is
+        how benchmarks compare retrievers).
 
         The reranker sees ``rerank_candidates`` hits (at least ``k``) so it can lift a passage the
         retriever ranked below ``k``.
@@ -137,8 +144,15 @@ class KnowledgeBase:
         else:
             candidates = self.retrieve(query, max(k, self.settings.rerank_candidates), filters, retriever=retriever)
             ranked = self.reranker.rerank(query, candidates, k)
-        pinned = provision_passages(query, self.store, filters) if retriever is None else []
-        return pin_first(pinned, ranked, k) if pinned else ranked
+        if retriever is not None:
+            return ranked
+        pinned = provision_passages(query, self.store, filters)
+        if pinned:
+            return pin_first(pinned, ranked, k)
+        scope = named_document_scope(query, self.store, filters)
+        if scope is None:
+            return ranked
+        return pin_first(self.retrieve(query, NAMED_DOCUMENT_PASSAGES, scope), ranked, k, NAMED_DOCUMENT_RETRIEVER)
 
     def retrieve(
         self, query: str, k: int, filters: SearchFilters | None = None, *, retriever: str | None = None

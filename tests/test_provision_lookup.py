@@ -14,7 +14,8 @@ FILLER = (
 )
 ARTICLES = {
     4: "Setiap orang yang membawa warga negara Indonesia ke luar wilayah negara Republik Indonesia dengan maksud "
-    "untuk dieksploitasi di luar wilayah negara Republik Indonesia dipidana dengan pidana penjara paling lama 15 tahun.",
+    "untuk dieksploitasi di luar wilayah negara Republik Indonesia dipidana dengan pidana penjara paling lama "
+    "15 tahun.",
 }
 
 
@@ -79,6 +80,49 @@ def test_a_provision_without_its_document_or_a_named_retriever_is_left_to_rankin
     assert not any("provision" in hit.retrievers for hit in statute_kb.search("Apa yang diatur Pasal 4?", 8))
     named = statute_kb.search("Apa yang diatur Pasal 4 UU 21/2007?", 8, retriever="dense")
     assert not any("provision" in hit.retrievers for hit in named)
-    assert not any("provision" in hit.retrievers for hit in statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8))
+    no_such_article = statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8)
+    assert not any("provision" in hit.retrievers for hit in no_such_article)
     english_only = statute_kb.search("Apa yang diatur Pasal 4 UU 21/2007?", 8, SearchFilters(languages=["en"]))
-    assert not any("provision" in hit.retrievers for hit in english_only), "the search's filters hold for pinned passages"
+    assert not any("provision" in hit.retrievers for hit in english_only), "the filters hold for pinned passages"
+
+
+REPORT = (
+    "# Trafficking abroad: a report\n\n"
+    "Anyone who takes citizens abroad to be exploited faces a prison sentence in most countries of the region. "
+    "The maximum prison sentence for taking citizens abroad to be exploited varies from five to twenty years.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def statute_and_report_kb(tmp_path_factory):
+    return build_knowledge_base(
+        tmp_path_factory.mktemp("named-document"), {"uu_21_2007.txt": statute(), "report.md": REPORT}
+    )
+
+
+def test_a_question_naming_a_statute_without_an_article_reads_that_statute_first(statute_and_report_kb):
+    question = (
+        "What is the maximum prison sentence for taking citizens abroad to be exploited under Law No. 21 of 2007?"
+    )
+    statute_id = next(doc.doc_id for doc in statute_and_report_kb.documents() if doc.source == "uu_21_2007.txt")
+    ranked_first = statute_and_report_kb.retrieve(question, 8)[0]
+    assert ranked_first.doc_id != statute_id, "precondition: ranking prefers the report"
+    hits = statute_and_report_kb.search(question, 8)
+    assert hits[0].doc_id == statute_id and "named document" in hits[0].retrievers
+    assert sum("named document" in hit.retrievers for hit in hits) == 1, "the ranking keeps the rest of the list"
+    assert len({hit.chunk_id for hit in hits}) == len(hits)
+    unnamed = statute_and_report_kb.search("What is the maximum prison sentence for taking citizens abroad?", 8)
+    assert not any("named document" in hit.retrievers for hit in unnamed)
+
+
+def test_a_named_document_the_filters_exclude_is_not_pinned(statute_and_report_kb):
+    report_id = next(doc.doc_id for doc in statute_and_report_kb.documents() if doc.source == "report.md")
+    question = "What is the maximum prison sentence under Law No. 21 of 2007?"
+    hits = statute_and_report_kb.search(question, 8, SearchFilters(doc_ids=[report_id]))
+    assert hits and all(hit.doc_id == report_id for hit in hits)
+    assert not any("named document" in hit.retrievers for hit in hits)
+
+
+def test_a_named_document_without_the_named_article_still_comes_first(statute_kb):
+    hits = statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8)
+    assert "named document" in hits[0].retrievers and "provision" not in hits[0].retrievers
