@@ -228,3 +228,20 @@ def _holds_count(text: str) -> bool:
         return True
     remaining = _NOT_A_COUNT.sub(" ", text)
     return bool(_DIGITS.search(remaining))
+
+
+_COUNT_TOKEN = re.compile(r"\d[\d.,]*|" + _COUNT_WORD.pattern, re.IGNORECASE)
+_NEAR_WORDS = 3
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def counted_words(text: str) -> list[str]:
+    """The words standing next to the counts of ``text`` (up to three either side), which say what
+    is counted: "respondents" in "the 214 survey respondents", "penduduk" in "jumlah penduduk
+    sebanyak 12.345 jiwa". Percentages, years, dates and place numbers are no counts (_holds_count)."""
+    remaining = _NOT_A_COUNT.sub(" ", _SHARE.sub(" ", text))
+    words: list[str] = []
+    for match in _COUNT_TOKEN.finditer(remaining):
+        words += _LETTERS.findall(remaining[: match.start()])[-_NEAR_WORDS:]
+        words += _LETTERS.findall(remaining[match.end() :])[:_NEAR_WORDS]
+    return words

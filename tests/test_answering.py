@@ -533,3 +533,37 @@ def test_a_shortened_long_sentence_keeps_its_place_in_the_reading_order():
     chosen = [ScoredSentence(s.text, 0, 1.0, offset=s.offset) for s in (shortened, first)]
     answer = compose("Kapan IOM hadir?", "id", [hit], chosen, 1.0).answer
     assert answer.index("sejak 1979") < answer.index("Pekerja migran berhak"), answer
+
+
+SURVEY = """# Evaluation survey
+
+Three teams of staff designed and tested the online survey.
+
+Figure 2 shows where the 214 survey respondents work.
+"""
+
+
+def test_a_count_next_to_what_the_question_counts_is_chosen_first(tmp_path, monkeypatch):
+    """Both sentences hold a count; only "214 survey respondents" counts the people who responded."""
+    import kb.answering
+
+    knowledge_base = build_knowledge_base(tmp_path, {"survey.md": SURVEY})
+    question = "How many people responded to the online survey?"
+
+    def best_sentence() -> str:
+        answerer = kb.answering.ExtractiveAnswerer(knowledge_base)
+        return answerer.score_sentences(question, knowledge_base.search(question, 4))[0].text
+
+    assert "214" in best_sentence()
+    assert "214" in knowledge_base.ask(question).answer
+    monkeypatch.setattr(kb.answering, "COUNTED_BONUS", 0.0)
+    assert "Three teams" in best_sentence(), "precondition: meaning alone prefers the other count"
+
+
+def test_the_words_next_to_a_count_say_what_it_counts():
+    from kb.answer_types import counted_words
+
+    assert {"survey", "respondents"} <= set(counted_words("Figure 2 shows the 214 survey respondents by zone."))
+    assert "Figure" not in counted_words("Figure 2 shows the 214 survey respondents by zone."), "a place number"
+    assert counted_words("In 2019, 43 per cent of staff agreed.") == [], "years and percentages count nothing"
+    assert {"penduduk", "sebanyak", "jiwa"} <= set(counted_words("Jumlah penduduk sebanyak 12.345 jiwa."))
