@@ -68,16 +68,46 @@ def located_sentences(text: str) -> list[PassageSentence]:
     line_start = 0
     for number, line in enumerate(text.splitlines(keepends=True)):
         cursor = 0
-        for sentence in split_sentences(line):
-            start = line.find(sentence, cursor)  # split_sentences returns slices of the line
+        for sentence in (piece for field in fields(line) for piece in split_sentences(field)):
+            start = line.find(sentence, cursor)  # fields and split_sentences return slices of the line
             cursor = start + len(sentence)
             words = _without_heading(sentence.split())
-            if MIN_SENTENCE_WORDS <= len(words) and not _shouting(" ".join(words)):
+            shortest = FIELD_MIN_WORDS if _FIELD_LABEL.match(sentence) else MIN_SENTENCE_WORDS
+            if shortest <= len(words) and not _shouting(" ".join(words)):
                 shortened = " …" if len(words) > MAX_SENTENCE_WORDS else ""
                 quoted = " ".join(words[:MAX_SENTENCE_WORDS]) + shortened
                 sentences.append(PassageSentence(quoted, number, line_start + line.find(words[0], start)))
         line_start += len(line)
     return sentences
+
+
+FIELD_MIN_WORDS = 3
+"""A field ("Budget: 37.741 USD") is a sentence from three words: its label says what the value is."""
+_FIELD_LABEL = re.compile(r"([A-Z][a-z]+((?:[ -][a-z]+){0,3})):[ \t]+(?=\S)")
+"""A field's label: a capitalised word and up to three lower-case words, a colon, then the value."""
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
+
+
+def fields(line: str) -> list[str]:
+    """The line cut before each field label, when it runs two or more fields together: a PDF's
+    information box comes out as one line ("... Evaluators: PPMI Group, Vilnius, Lithuania Field
+    visit dates: November 2022 - January 2023 Final report date: 19 April 2023"), with no full stop
+    between fields. A label counts when it has lower-case words ("Field visit dates") or follows a
+    word that is not capitalised ("evaluation Evaluators"), so that a name before a colon ("Dr.
+    Wong Kwei Cheong: “It is ...") or a title's subtitle ("A Dynamic Singapore: Population White
+    Paper") is no field; a line with only one such label ("A prime example is Indonesia: in
+    2022-23 ...") is left whole."""
+    starts = []
+    for match in _FIELD_LABEL.finditer(line):
+        before = _WORD_BEFORE.search(line, 0, match.start())
+        at_line_start = not line[: match.start()].strip()
+        if at_line_start or match.group(2) or (before and not before.group(1)[:1].isupper()):
+            if at_line_start or line[match.start() - 1].isspace():
+                starts.append(match.start())
+    if len(starts) < 2:
+        return [line]
+    cuts = [0, *(start for start in starts if start > 0), len(line)]
+    return [line[begin:end] for begin, end in zip(cuts, cuts[1:]) if line[begin:end].strip()]
 
 
 def candidate_sentences(text: str) -> list[str]:

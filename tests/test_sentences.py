@@ -41,3 +41,35 @@ def test_capitals_that_are_part_of_the_sentence_stay(sentence):
 def test_headings_alone_are_not_candidates():
     assert candidate_sentences("UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 18 TAHUN 2017 TENTANG PELINDUNGAN") == []
 
+
+
+INFORMATION_BOX = (
+    "International Organization for Migration (IOM), Regional Office for East and Horn of Africa "
+    "Evaluation type: External independent final evaluation Evaluators: PPMI Group, Vilnius, Lithuania "
+    "Field visit dates: November 2022 - January 2023 Final report date: 19 April 2023"
+)
+
+
+def test_fields_run_together_on_one_line_are_sentences_of_their_own():
+    sentences = candidate_sentences(INFORMATION_BOX)
+    assert "Field visit dates: November 2022 - January 2023" in sentences
+    assert "Evaluators: PPMI Group, Vilnius, Lithuania" in sentences
+    assert "Final report date: 19 April 2023" in sentences
+
+
+def test_a_short_field_is_a_sentence_but_a_short_line_is_not():
+    assert candidate_sentences("Budget: 37.741 USD") == ["Budget: 37.741 USD"]
+    assert candidate_sentences("Budget 37.741 USD") == []
+    assert candidate_sentences("Other: ____") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This view was echoed by the Minister of State for Labour, Dr. Wong Kwei Cheong: “It is the plan to act.",
+        "A prime example is Indonesia: in 2022-23, at the request of Statistics Indonesia, the hub helped.",
+        "Donor: EU Emergency Trust Fund for Africa Budget: EUR 64.7 million",
+    ],
+)
+def test_a_name_or_a_single_label_before_a_colon_does_not_cut_the_line(line):
+    assert candidate_sentences(line) == [line]
