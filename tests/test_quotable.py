@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kb.quotable import asks, is_title_line, section_headings
+import pytest
+
+from kb.quotable import asks, is_title_line, numbered_run, quotable_sentences, section_headings
+from kb.search import SearchHit
 from kb.sentences import located_sentences
 
 
@@ -32,3 +35,31 @@ def test_a_question_and_a_section_heading_are_recognised():
         "protocol", "article 9", "prevention of trafficking in persons"
     }
     assert section_headings(None) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "run"),
+    [
+        ("85 Mid-Term Review of EU-IOM Joint Initiative in the Horn of Africa 86 Mid-Term Review of EU-IOM", True),
+        ("1 Alessia CASTELFRANCO IOM Development Fund Administrator 2 Mariana SATO IOM Programme Assistant", True),
+        ("the Protocol of 14 September 1939 and the Agreement of 15 October 1946 in respect of refugees", False),
+        ("Employers paid S$190 per Tier 1 S Pass holder or S$300 per Tier 2 S Pass holder", False),
+        ("sebagaimana dimaksud dalam Pasal 60 dan Pasal 61 dilaksanakan secara bertanggung jawab", False),
+        ("Fifty-two of the 214 respondents were staff 53 Others were partners", False),
+    ],
+)
+def test_numbered_notes_run_together_are_told_from_numbers_in_a_statement(sentence, run):
+    assert numbered_run(sentence) is run
+
+
+def test_a_run_of_footnotes_is_not_quoted():
+    passage = (
+        "85 Mid-Term Review of EU-IOM Joint Initiative for Migrant Protection 86 Interview with IOM staff in Ethiopia\n"
+        "The programme supported 12,000 returnees in Ethiopia."
+    )
+    hit = SearchHit(
+        doc_id="d", source="report.pdf", path="/docs/report.pdf", title="Report", page=3,
+        chunk_id="d-v-00000", score=1.0, text=passage,
+    )
+    quoted = [sentence.text for _, sentence in quotable_sentences(hit, passage.splitlines())]
+    assert quoted == ["The programme supported 12,000 returnees in Ethiopia."]
