@@ -146,9 +146,9 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = Field(default=3, ge=1, description="Sentences quoted in a default answer at most.")
     answer_min_confidence: float = Field(
-        default=1.03,
-        description="Below this score of the best sentence the default answerer says the documents do not hold "
-        "the answer (calibrated in docs/benchmarks.md).",
+        default=0.98,
+        description="Below this confidence (the best sentence's score, less 0.08 for a question naming nothing) "
+        "the default answerer says the documents do not hold the answer (calibrated in docs/benchmarks.md).",
     )
     llm_backend: Literal["none", "openai", "ollama", "llamacpp"] = Field(
         default="none",

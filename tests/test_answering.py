@@ -567,3 +567,19 @@ def test_the_words_next_to_a_count_say_what_it_counts():
     assert "Figure" not in counted_words("Figure 2 shows the 214 survey respondents by zone."), "a place number"
     assert counted_words("In 2019, 43 per cent of staff agreed.") == [], "years and percentages count nothing"
     assert {"penduduk", "sebanyak", "jiwa"} <= set(counted_words("Jumlah penduduk sebanyak 12.345 jiwa."))
+
+
+def test_a_question_naming_nothing_needs_a_stronger_sentence(answering_kb):
+    """Confidence is the best sentence's score, less a penalty when no name backs the question."""
+    from kb.answering import UNNAMED_QUESTION_PENALTY, ExtractiveAnswerer, answer_confidence, prefer_in_force
+
+    assert answer_confidence("When did IOM hold the workshop in Makassar?", 1.0) == 1.0
+    assert answer_confidence("berapa jam kru kapal boleh bekerja?", 1.0) == 1.0 - UNNAMED_QUESTION_PENALTY
+    answerer = ExtractiveAnswerer(answering_kb)
+    for question, penalty in (
+        ("How many hours may crew work at most in a day?", UNNAMED_QUESTION_PENALTY),
+        ("How many hours may crew on merchant ships work in 24 hours under the Seafarer guide?", 0.0),
+    ):
+        hits = prefer_in_force(answering_kb.search(question, 8))[:4]
+        best = answerer.score_sentences(question, hits)[0].score
+        assert answering_kb.ask(question).confidence == pytest.approx(best - penalty), question
