@@ -18,7 +18,7 @@ _LIST_NUMBER_DIGITS = 2
 MIN_SENTENCE_WORDS = 4
 MAX_SENTENCE_WORDS = 90
 _ABBREVIATIONS = frozenset(
-    "no nr dr mr mrs ms prof st art fig vol pp p para e.g i.e cf ir drs jl kab kec etc al".split()
+    "no nr dr mr mrs ms prof st art fig vol pp p para e.g i.e cf ir drs jl kab kec etc al jr sr".split()
 )
 
 def split_sentences(text: str) -> list[str]:

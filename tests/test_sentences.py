@@ -14,6 +14,10 @@ def test_abbreviations_list_numbers_and_initials_end_no_sentence():
         "2. Setiap orang berhak.",
         "Dr. H. Hasan hadir.",
     ]
+    assert split_sentences("Robert Downey Jr. (born April 4, 1965) is an actor. He sings.") == [
+        "Robert Downey Jr. (born April 4, 1965) is an actor.",
+        "He sings.",
+    ]
 
 
 def test_a_heading_in_capitals_is_cut_from_the_sentence_it_runs_into():
