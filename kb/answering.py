@@ -31,7 +31,7 @@ from kb.provision_lookup import PINNED_RETRIEVER, heading_pattern, named_provisi
 from kb.provisions import provision_of
 from kb.quotable import quotable_sentences
 from kb.search import SearchHit
-from kb.sentences import PassageSentence, sentence_id
+from kb.sentences import PassageSentence, located_sentences, sentence_id
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -109,6 +109,15 @@ capitalised names not opening a sentence. Short numbers are left out: "24 jam" i
 "twenty-four hours" in an English document."""
 _WORD = re.compile(r"[^\W_]+")
 _ANCHOR_PREFIX = 5
+_PRONOUN_OPENING = re.compile(
+    r"(?:it|he|she|they|its|his|her|their|this|these|ia|dia|beliau|mereka|ini|itu)\b", re.IGNORECASE
+)
+"""A sentence opening with a pronoun ("It was published in serial form between 1825 and 1832.",
+"Dia adalah tokoh antagonis utama") speaks of what the sentence before it names: the question's
+words found there count for it too (coverage). On the public sets, 298 of 400 answered right
+instead of 296 (benchmarks/answer_misses.py); with half the passages held out, 0.69 of answerable
+questions answered correctly instead of 0.68 and 0.44 of unanswerable ones answered instead of
+0.43; our set unchanged."""
 
 
 @dataclass
@@ -232,10 +241,13 @@ class ExtractiveAnswerer:
         candidates = []
         places: list[PassageSentence] = []
         lines = [hit.text.splitlines() for hit in hits]
+        previous: list[str] = []  # each candidate's sentence before it in its passage (_PRONOUN_OPENING)
         for index, hit in enumerate(hits):
+            every = [sentence.text for sentence in located_sentences(hit.text)]
             for position, located in quotable_sentences(hit, lines[index]):
                 candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
                 places.append(located)
+                previous.append(every[position - 1] if position else "")
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings
@@ -248,12 +260,13 @@ class ExtractiveAnswerer:
         if context:
             weights += [(forms, CONTEXT_WORD_WEIGHT * weight) for forms, weight in self.word_weights(context)]
         scored = []
-        for (sentence, index, _), located, similarity in zip(candidates, places, similarities):
+        for (sentence, index, _), located, similarity, before in zip(candidates, places, similarities, previous):
             hit = hits[index]
             place = list_context(lines[index], located)
             candidate = ScoredSentence(sentence, index, 0.0, provision_of(hit, located), place, located.offset)
             worded = candidate.worded
-            score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, worded, hit.lang or UNSTEMMED)
+            covered = f"{before} {worded}" if _PRONOUN_OPENING.match(sentence) else worded
+            score = float(similarity) + LEXICAL_WEIGHT * coverage(weights, covered, hit.lang or UNSTEMMED)
             score += RANK_PRIOR / (index + 1)
             if kind not in UNRANKED_KINDS and holds_kind(kind, worded, question):
                 score += ANSWER_KIND_BONUS

@@ -583,3 +583,29 @@ def test_a_question_naming_nothing_needs_a_stronger_sentence(answering_kb):
         hits = prefer_in_force(answering_kb.search(question, 8))[:4]
         best = answerer.score_sentences(question, hits)[0].score
         assert answering_kb.ask(question).confidence == pytest.approx(best - penalty), question
+
+
+NOVEL = """# Novels
+
+Eugene Onegin is a novel in verse by Alexander Pushkin and a classic of Russian literature.
+
+It was published in serial form between 1825 and 1832.
+
+Many operas and films were made of the novel in the twentieth century.
+"""
+
+
+def test_a_sentence_opening_with_a_pronoun_counts_the_words_of_the_sentence_before(tmp_path, monkeypatch):
+    """"It was published ..." says when Eugene Onegin was published, though it names neither word."""
+    import kb.answering
+
+    knowledge_base = build_knowledge_base(tmp_path, {"novel.md": NOVEL})
+    question = "When was Eugene Onegin published?"
+
+    def best_sentence() -> str:
+        answerer = kb.answering.ExtractiveAnswerer(knowledge_base)
+        return answerer.score_sentences(question, knowledge_base.search(question, 4))[0].text
+
+    assert best_sentence().startswith("It was published")
+    monkeypatch.setattr(kb.answering, "_PRONOUN_OPENING", re.compile(r"(?!)"))
+    assert best_sentence().startswith("Eugene Onegin is"), "precondition: without the sentence before, it loses"
