@@ -475,7 +475,9 @@ def missing_anchor(question: str, hits: list[SearchHit], glossary: Glossary | No
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")
-_NAME_BREAK = re.compile(r"[.,;:()\[\]\n\"“”]")
+_NAME_BREAK = re.compile(r"(?<!\b[A-Z])\.|[,;:()\[\]\n\"“”]")
+"""Punctuation a name does not run across; an initial's full stop is part of it ("John F. Kennedy"
+is the JFK of a question: public sets 299 of 400 right instead of 298)."""
 _NAME_JOINERS = frozenset({"for", "of", "the", "on"})
 """Lower-case words a name may hold without them counting in its acronym ("Global Compact for Migration")."""
 LONGEST_ACRONYM = 5

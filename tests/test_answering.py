@@ -330,6 +330,8 @@ def test_an_acronym_in_the_question_is_found_spelled_out():
     assert not anchors_found("Berapa iuran BPJS per bulan?", [passage])
     other = SearchHit(**{**passage.to_dict(), "text": "Lokakarya diadakan di Mataram, Semarang dan Makassar."})
     assert not anchors_found("Apa status RAN saat ini?", [other])
+    initials = SearchHit(**{**passage.to_dict(), "text": "The inauguration of John F. Kennedy was held in 1961."})
+    assert anchors_found("When did JFK make his famous speech?", [initials]), "an initial's full stop ends no name"
 
 
 def test_a_name_the_question_shortens_is_found_as_the_documents_acronym():
