@@ -332,6 +332,11 @@ def test_an_acronym_in_the_question_is_found_spelled_out():
     assert not anchors_found("Apa status RAN saat ini?", [other])
     initials = SearchHit(**{**passage.to_dict(), "text": "The inauguration of John F. Kennedy was held in 1961."})
     assert anchors_found("When did JFK make his famous speech?", [initials]), "an initial's full stop ends no name"
+    engines = SearchHit(**{**passage.to_dict(), "text": "Pada tahun 1883, mesin 10.000 hp menjadi layak."})
+    assert anchors_found("Pada tahun berapa mesin 10000 tenaga kuda tersedia?", [engines])
+    assert not anchors_found("Pada tahun berapa mesin 20000 tenaga kuda tersedia?", [engines])
+    war = SearchHit(**{**passage.to_dict(), "text": "Invasi Jerman pada 1 Februari 1939 memulai Perang Dunia Kedua."})
+    assert anchors_found("Kapan Jerman memulai Perang Dunia II pada Feb 1939?", [war]), "months and Roman numerals"
 
 
 def test_a_name_the_question_shortens_is_found_as_the_documents_acronym():
