@@ -404,14 +404,23 @@ def _status(hit: SearchHit) -> str | None:
 def question_word_forms(question: str, glossary) -> list[frozenset[str]]:
     from kb.glossary import expand_query
 
+    """Each content word of the question with the forms a sentence may hold it in: its stems in
+    both languages and the glossary's translations, of the word alone ("anggota": member) and of
+    the terms it is part of ("hak suara": voting right, for "hak" and for "suaranya"). The terms
+    let an Indonesian question find its words in an English treaty: "Dalam kondisi apa negara
+    anggota IOM kehilangan hak suaranya?" is answered from the IOM Constitution's "... shall have
+    no right to vote if ...", where the Indonesian article on IOM had been quoted (our set: 38 of
+    50 answered correctly instead of 37, the public sets unchanged)."""
     stopwords = STOPWORDS["id"] | STOPWORDS["en"]
     words = [word for word in _WORD.findall(question.lower()) if word not in stopwords]
+    terms = term_translations(question, glossary) if glossary else {}
     groups = []
     for word in words:
         forms = set(tokenize(word, "id", drop_stopwords=False)) | set(tokenize(word, "en", drop_stopwords=False))
         forms.add(word)
         if glossary:
             translation = expand_query(word, glossary)[len(word) :].split()
+            translation += [part for term in terms.get(word, []) for part in term.split()]
             for other in translation:
                 for other_language in ("en", "id"):
                     forms |= set(tokenize(other, other_language, drop_stopwords=True))

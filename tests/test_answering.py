@@ -616,3 +616,16 @@ def test_a_sentence_opening_with_a_pronoun_counts_the_words_of_the_sentence_befo
     assert best_sentence().startswith("It was published")
     monkeypatch.setattr(kb.answering, "_PRONOUN_OPENING", re.compile(r"(?!)"))
     assert best_sentence().startswith("Eugene Onegin is"), "precondition: without the sentence before, it loses"
+
+
+def test_a_question_word_takes_the_translation_of_the_glossary_term_it_is_part_of():
+    from kb.answering import coverage, question_word_forms
+    from kb.glossary import load_glossary
+
+    question = "Dalam kondisi apa negara anggota IOM kehilangan hak suaranya?"
+    forms = {word: group for group in question_word_forms(question, load_glossary()) for word in group}
+    assert {"vote", "right"} <= forms["suaranya"], "'hak suara' is 'voting right'"
+    weights = [(group, 1.0) for group in question_word_forms(question, load_glossary())]
+    treaty = "A Member shall have no right to vote if its arrears equal the contributions of the two preceding years."
+    unrelated = "A Member shall submit its annual report to the Council before the regular session."
+    assert coverage(weights, treaty, "en") > coverage(weights, unrelated, "en")
