@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.answer_messages import language_name, message, refusal_text, status_note
-from kb.answer_types import asked_kind, counted_words, holds_kind
+from kb.answer_types import MONTH_ABBREVIATIONS, MONTH_NAMES, asked_kind, counted_words, holds_kind
 from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
@@ -93,7 +93,7 @@ CONTEXT_WORD_WEIGHT = 0.5
 """How much a topic word carried over from the conversation counts against one of the user's own."""
 UNNAMED_QUESTION_PENALTY = 0.08
 """Taken off the confidence of a question that names nothing (no name, acronym or number of three
-digits or more: _ANCHOR). A question naming something is answered only from passages holding
+digits or more: question_anchors). A question naming something is answered only from passages holding
 every name (missing_anchor), which refuses many questions the documents do not answer; one naming
 nothing has only its best sentence's score to go by. On the public sets with half the passages
 held out, 54 of 162 unanswerable questions name nothing, and at a threshold of 1.03 two thirds of
@@ -110,14 +110,12 @@ capitalised names not opening a sentence. Short numbers are left out: "24 jam" i
 _WORD = re.compile(r"[^\W_]+")
 _ANCHOR_PREFIX = 5
 _NUMBER = re.compile(r"\d[\d.,]*\d")
+"""A number as a passage writes it, separators and all ("10.000", "Rp15.000.000.000,00")."""
 _GROUPED_DIGITS = re.compile(r"(?<=\d)[.,](?=\d{3}\b)")
 """A thousands separator: "10.000" and "10,000" are the 10000 of a question (public sets: 300 of
 400 right instead of 299)."""
-_NOT_A_NAME = re.compile(
-    r"(?i:jan|feb|mar|apr|jun|jul|aug|agu|sep|sept|oct|okt|nov|dec|des|januari|februari|maret|april|mei|juni|juli"
-    r"|agustus|september|oktober|november|desember|january|february|march|may|june|july|august|october|december)"
-    r"|[IVX]{1,5}"
-)
+_NOT_A_NAME = re.compile(r"(?i:" + "|".join([*MONTH_NAMES, "may", *MONTH_ABBREVIATIONS]) + r")|[IVX]{1,5}")
+"""Words _ANCHOR takes for names that are none: months (a date's parts) and Roman numerals."""
 _PRONOUN_OPENING = re.compile(
     r"(?:it|he|she|they|its|his|her|their|this|these|ia|dia|beliau|mereka|ini|itu)\b", re.IGNORECASE
 )
@@ -402,8 +400,6 @@ def _status(hit: SearchHit) -> str | None:
 
 
 def question_word_forms(question: str, glossary) -> list[frozenset[str]]:
-    from kb.glossary import expand_query
-
     """Each content word of the question with the forms a sentence may hold it in: its stems in
     both languages and the glossary's translations, of the word alone ("anggota": member) and of
     the terms it is part of ("hak suara": voting right, for "hak" and for "suaranya"). The terms
@@ -411,6 +407,8 @@ def question_word_forms(question: str, glossary) -> list[frozenset[str]]:
     anggota IOM kehilangan hak suaranya?" is answered from the IOM Constitution's "... shall have
     no right to vote if ...", where the Indonesian article on IOM had been quoted (our set: 38 of
     50 answered correctly instead of 37, the public sets unchanged)."""
+    from kb.glossary import expand_query
+
     stopwords = STOPWORDS["id"] | STOPWORDS["en"]
     words = [word for word in _WORD.findall(question.lower()) if word not in stopwords]
     terms = term_translations(question, glossary) if glossary else {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kb.answer_types import MONTH_ABBREVIATIONS, MONTH_NAMES
 from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
 from kb.sentences import PassageSentence, located_sentences
@@ -60,18 +61,14 @@ def numbered_run(sentence: str) -> bool:
     ..."). PDF footnotes come out so, and tables of contents and numbered staff lists; they
     hold a report's names and scored high against questions naming the report. A day before a
     month ("14 September 1939 and 15 October 1946") and a single letter ("Tier 1 S Pass ... Tier 2
-    S Pass") open no item. 10 of the corpus's 11,436 candidate sentences are such runs, none of them a statement."""
+    S Pass") open no item. 10 of the corpus's 11,436 candidate sentences are such runs, none of
+    them a statement."""
     numbers = [int(match.group(1)) for match in _ITEM_NUMBER.finditer(sentence)]
     return any(later == number + 1 for index, number in enumerate(numbers) for later in numbers[index + 1 :])
 
 
-_MONTH_NAMES = (
-    "januari februari maret april mei juni juli agustus september oktober november desember january february "
-    "march may june july august october december jan feb mar apr jun jul aug agu sep sept oct okt nov dec des"
-)
-_ITEM_NUMBER = re.compile(
-    r"(?<!\S)(\d{1,3})\s+(?!(?i:" + "|".join(_MONTH_NAMES.split()) + r")\b)(?=[A-Z][\w'’-]|[“\"(])"
-)
+_MONTHS = "|".join([*MONTH_NAMES, "may", *MONTH_ABBREVIATIONS])
+_ITEM_NUMBER = re.compile(r"(?<!\S)(\d{1,3})\s+(?!(?i:" + _MONTHS + r")\b)(?=[A-Z][\w'’-]|[“\"(])")
 
 
 def _heading_key(text: str) -> str:

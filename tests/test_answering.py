@@ -49,6 +49,14 @@ def answering_kb(tmp_path_factory):
     return build_knowledge_base(tmp_path_factory.mktemp("answering"), documents)
 
 
+def best_sentence(knowledge_base, question: str) -> str:
+    """The sentence the default answerer scores best for ``question`` among its top 4 passages."""
+    from kb.answering import ExtractiveAnswerer, prefer_in_force
+
+    hits = prefer_in_force(knowledge_base.search(question, 8))[:4]
+    return ExtractiveAnswerer(knowledge_base).score_sentences(question, hits)[0].text
+
+
 def markers(text: str) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
 
@@ -556,15 +564,10 @@ def test_a_count_next_to_what_the_question_counts_is_chosen_first(tmp_path, monk
 
     knowledge_base = build_knowledge_base(tmp_path, {"survey.md": SURVEY})
     question = "How many people responded to the online survey?"
-
-    def best_sentence() -> str:
-        answerer = kb.answering.ExtractiveAnswerer(knowledge_base)
-        return answerer.score_sentences(question, knowledge_base.search(question, 4))[0].text
-
-    assert "214" in best_sentence()
+    assert "214" in best_sentence(knowledge_base, question)
     assert "214" in knowledge_base.ask(question).answer
     monkeypatch.setattr(kb.answering, "COUNTED_BONUS", 0.0)
-    assert "Three teams" in best_sentence(), "precondition: meaning alone prefers the other count"
+    assert "Three teams" in best_sentence(knowledge_base, question), "precondition: meaning alone prefers the other"
 
 
 def test_the_words_next_to_a_count_say_what_it_counts():
@@ -608,14 +611,9 @@ def test_a_sentence_opening_with_a_pronoun_counts_the_words_of_the_sentence_befo
 
     knowledge_base = build_knowledge_base(tmp_path, {"novel.md": NOVEL})
     question = "When was Eugene Onegin published?"
-
-    def best_sentence() -> str:
-        answerer = kb.answering.ExtractiveAnswerer(knowledge_base)
-        return answerer.score_sentences(question, knowledge_base.search(question, 4))[0].text
-
-    assert best_sentence().startswith("It was published")
+    assert best_sentence(knowledge_base, question).startswith("It was published")
     monkeypatch.setattr(kb.answering, "_PRONOUN_OPENING", re.compile(r"(?!)"))
-    assert best_sentence().startswith("Eugene Onegin is"), "precondition: without the sentence before, it loses"
+    assert best_sentence(knowledge_base, question).startswith("Eugene Onegin is"), "precondition: it loses without"
 
 
 def test_a_question_word_takes_the_translation_of_the_glossary_term_it_is_part_of():
