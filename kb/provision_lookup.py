@@ -85,6 +85,15 @@ def statute_identifiers(question: str) -> list[str]:
     return found
 
 
+def statute_kinds_dropped(question: str) -> str:
+    """The question with each statute reference written as its number and year ("what age under
+    Law No. 18 of 2017?" reads "what age under 18/2017?"): the kind of statute is no name a passage
+    must hold, for the statute itself says "Undang-Undang" where an English question says "Law"."""
+    for _, pattern in _STATUTE_REFERENCES:
+        question = pattern.sub(lambda match: f"{match.group(1)}/{match.group(2)}", question)
+    return question
+
+
 def named_documents(question: str, records: Iterable[DocumentRecord]) -> list[DocumentRecord]:
     """The documents the question names by statute identifier or whole title."""
     identifiers = set(statute_identifiers(question))

@@ -72,7 +72,7 @@ def located_sentences(text: str) -> list[PassageSentence]:
             start = line.find(sentence, cursor)  # fields and split_sentences return slices of the line
             cursor = start + len(sentence)
             words = _without_heading(sentence.split())
-            shortest = FIELD_MIN_WORDS if _FIELD_LABEL.match(sentence) else MIN_SENTENCE_WORDS
+            shortest = FIELD_MIN_WORDS if is_field(sentence) else MIN_SENTENCE_WORDS
             if shortest <= len(words) and not _shouting(" ".join(words)):
                 shortened = " …" if len(words) > MAX_SENTENCE_WORDS else ""
                 quoted = " ".join(words[:MAX_SENTENCE_WORDS]) + shortened
@@ -86,6 +86,11 @@ FIELD_MIN_WORDS = 3
 _FIELD_LABEL = re.compile(r"([A-Z][a-z]+((?:[ -][a-z]+){0,3})):[ \t]+(?=\S)")
 """A field's label: a capitalised word and up to three lower-case words, a colon, then the value."""
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
+
+
+def is_field(sentence: str) -> bool:
+    """Whether the sentence is a field, "Label: value" (fields)."""
+    return bool(_FIELD_LABEL.match(sentence))
 
 
 def fields(line: str) -> list[str]:

@@ -627,3 +627,29 @@ def test_a_question_word_takes_the_translation_of_the_glossary_term_it_is_part_o
     treaty = "A Member shall have no right to vote if its arrears equal the contributions of the two preceding years."
     unrelated = "A Member shall submit its annual report to the Council before the regular session."
     assert coverage(weights, treaty, "en") > coverage(weights, unrelated, "en")
+
+
+def test_the_kind_of_statute_a_question_names_is_no_name_the_statute_must_hold():
+    from kb.answering import anchors_found, question_anchors
+    from kb.search import SearchHit
+
+    question = "What is the minimum age to work abroad under Law No. 18 of 2017?"
+    assert question_anchors(question) == ["2017"]
+    statute = SearchHit(
+        doc_id="d", source="id_uu_18_2017.md", path="/docs/id_uu_18_2017.md", title="UU 18/2017",
+        page=None, chunk_id="d-v-00000", score=1.0, text="Pasal 5 Pekerja Migran harus berusia minimal 18 tahun.",
+    )
+    assert anchors_found(question, [statute])
+    assert not anchors_found("What is the minimum age under Law No. 18 of 2019?", [statute])
+
+
+def test_a_field_counts_the_words_of_its_information_box():
+    from kb.answering import covered_text
+
+    box = "Final evaluation of the Joint Initiative Field visit dates: November 2022 - January 2023"
+    field = "Field visit dates: November 2022 - January 2023"
+    assert "Joint Initiative" in covered_text(field, field, "", box)
+    assert covered_text(field, field, "", field) == field, "a field alone on its line has nothing more"
+    assert covered_text("It was published in 1825.", "It was published in 1825.", "Onegin is a novel.", "") == (
+        "Onegin is a novel. It was published in 1825."
+    )
