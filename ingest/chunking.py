@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.document import ChunkDraft, LoadedDocument
-from kb.sentences import split_sentences
+from kb.sentences import is_field, split_sentences
 
 TokenCounter = Callable[[str], int]
 
@@ -515,14 +515,28 @@ def _longest_fitting_prefix(items: Sequence[str], joiner: str, fits: Callable[[s
     return low
 
 
+def _split_lines_keeping_fields(text: str) -> list[tuple[str, str]]:
+    """Lines, except that the fields of an information box stay together: a line "Budget: 37.741
+    USD" after "Geographical coverage: Global" or "Project information:" is not cut from it. A
+    brief's box had been cut between its fields, its budget starting the next chunk."""
+    lines = [line for line, _ in _split_on(_LINE_BREAK, "\n")(text)]
+    runs: list[str] = []
+    for line in lines:
+        if runs and is_field(line) and (is_field(runs[-1].rsplit("\n", 1)[-1]) or runs[-1].endswith(":")):
+            runs[-1] = f"{runs[-1]}\n{line}"
+        else:
+            runs.append(line)
+    return [(run, "\n") for run in runs]
+
+
 _PROSE_SPLITTERS: tuple[Splitter, ...] = (
     _split_on(_PARAGRAPH_BREAK, "\n\n"),
-    _split_on(_LINE_BREAK, "\n"),
+    _split_lines_keeping_fields,
 )
 _STATUTE_SPLITTERS: tuple[Splitter, ...] = (
     _split_on(_PARAGRAPH_BREAK, "\n\n"),
     _split_on(_CLAUSE_START, "\n"),
-    _split_on(_LINE_BREAK, "\n"),
+    _split_lines_keeping_fields,
 )
 
 

@@ -653,3 +653,27 @@ def test_a_field_counts_the_words_of_its_information_box():
     assert covered_text("It was published in 1825.", "It was published in 1825.", "Onegin is a novel.", "") == (
         "Onegin is a novel. It was published in 1825."
     )
+
+
+BRIEF = """# Meta-evaluation brief
+
+The meta-evaluation of IOM evaluations from 2020 to 2024 reviewed the quality of ninety reports.
+
+The meta-evaluation also reviewed the quality assurance tools used by IOM offices.
+
+Budget: 37.741 USD
+"""
+
+
+def test_a_sentence_holding_the_asked_fact_is_quoted_when_the_closest_ones_lack_it(tmp_path, monkeypatch):
+    """"Budget: 37.741 USD" reads little like the question, but it is the only amount of money."""
+    import kb.answering
+
+    knowledge_base = build_knowledge_base(tmp_path, {"brief.md": BRIEF})
+    question = "What budget did the meta-evaluation of IOM evaluations have?"
+    assert not best_sentence(knowledge_base, question).startswith("Budget"), "precondition: it is not the closest"
+    answer = knowledge_base.ask(question)
+    assert answer.answered and "37.741 USD [1]" in answer.answer, answer.answer
+    monkeypatch.setattr(kb.answering, "KIND_FALLBACK_SHARE", 1.5)
+    refused = knowledge_base.ask(question)
+    assert not refused.answered and "no amount of money" in refused.answer

@@ -326,3 +326,20 @@ def test_empty_document_gives_no_chunks(count_tokens):
 def test_a_limit_too_small_for_any_text_is_refused(count_tokens):
     with pytest.raises(ValueError):
         chunk_document(document("txt", Section("text")), count_tokens=count_tokens, max_tokens=8)
+
+
+BOX = "Project information:\nGeographical coverage: Global\nProject type: Meta-evaluation\nBudget: 37.741 USD"
+
+
+@pytest.mark.parametrize("lines_before", range(5))
+def test_the_fields_of_an_information_box_stay_in_one_chunk(count_tokens, lines_before):
+    """A PDF page is one paragraph of lines; cut at lines, the box had lost its budget to the next chunk."""
+    lines = [sentence("evaluation", index) for index in range(lines_before)]
+    text = "\n".join([*lines, BOX, *(sentence("quality", index) for index in range(6))])
+    doc = document("pdf", Section(text, heading="Brief"))
+
+    chunks = chunk_document(doc, count_tokens=count_tokens, max_tokens=96)
+
+    assert len(chunks) >= 2
+    assert sum(BOX in chunk.text for chunk in chunks) == 1, [chunk.text for chunk in chunks]
+    assert_within_limit(chunks, count_tokens, 96)
