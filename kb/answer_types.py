@@ -25,13 +25,15 @@ _NUMBER_WORDS = (
     "million billion half dozen"
 )
 _NUMBER_WORD = r"\b(?:" + "|".join(_NUMBER_WORDS.split()) + r")\b"
-MONTH_NAMES = (
+_MONTH_NAMES = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
     "january february march june july august october december"
 ).split()
 """Months in Indonesian and English ("may" is left out: the English word is too common)."""
-MONTH_ABBREVIATIONS = "jan feb mar apr jun jul aug agu sep sept oct okt nov dec des".split()
-_MONTHS = "|".join(MONTH_NAMES)
+MONTH_WORDS = (*_MONTH_NAMES, "may", *"jan feb mar apr jun jul aug agu sep sept oct okt nov dec des".split())
+"""Every word that can name a month, "may" and abbreviations included: where a month is expected
+(after a day's number) or where a name must not be one."""
+_MONTHS = "|".join(_MONTH_NAMES)
 _YEAR = r"\b(?:1[89]\d\d|20\d\d)\b"
 
 _MONEY_NOUNS = (

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.answer_messages import language_name, message, refusal_text, status_note
-from kb.answer_types import MONTH_ABBREVIATIONS, MONTH_NAMES, asked_kind, counted_words, holds_kind
+from kb.answer_types import MONTH_WORDS, asked_kind, counted_words, holds_kind
 from kb.glossary import Glossary, term_translations
 from kb.language import detect_language
 from kb.lexical import STOPWORDS, UNSTEMMED, tokenize
@@ -122,7 +122,7 @@ _NUMBER = re.compile(r"\d[\d.,]*\d")
 _GROUPED_DIGITS = re.compile(r"(?<=\d)[.,](?=\d{3}\b)")
 """A thousands separator: "10.000" and "10,000" are the 10000 of a question (public sets: 300 of
 400 right instead of 299)."""
-_NOT_A_NAME = re.compile(r"(?i:" + "|".join([*MONTH_NAMES, "may", *MONTH_ABBREVIATIONS]) + r")|[IVX]{1,5}")
+_NOT_A_NAME = re.compile(r"(?i:" + "|".join(MONTH_WORDS) + r")|[IVX]{1,5}")
 """Words _ANCHOR takes for names that are none: months (a date's parts) and Roman numerals."""
 _PRONOUN_OPENING = re.compile(
     r"(?:it|he|she|they|its|his|her|their|this|these|ia|dia|beliau|mereka|ini|itu)\b", re.IGNORECASE
@@ -239,16 +239,18 @@ class ExtractiveAnswerer:
         strong = takewhile(lambda sentence: sentence.score >= FOLLOW_UP_SHARE * best.score, scored)
         chosen = list(islice(distinct(strong), self.settings.max_sentences))
         kind = asked_kind(question)
-        if kind in self.settings.refusing_kinds and not quotes_kind(kind, question, chosen, self.is_common_word):
+        refusing = kind in self.settings.refusing_kinds
+        lacks_kind = refusing and not quotes_kind(kind, question, chosen, self.is_common_word)
+        if lacks_kind:
             holding = kind_holding_sentence(kind, question, scored)
             if holding is not None and anchors_found(question, [hits[holding.hit_index]], self.knowledge_base.glossary):
-                best, chosen = holding, [holding]
+                best, chosen, lacks_kind = holding, [holding], False
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
         missing = missing_anchor(question, cited, self.knowledge_base.glossary)
         confidence = answer_confidence(question, best.score)
         if missing:
             return refusal(query, language, confidence, message(language, "missing_name", name=missing))
-        if kind in self.settings.refusing_kinds and not quotes_kind(kind, question, chosen, self.is_common_word):
+        if lacks_kind:
             kind_name = message(language, f"kind_{kind}")
             return refusal(query, language, confidence, message(language, "missing_kind", kind=kind_name))
         if confidence < self.settings.min_confidence:
@@ -262,11 +264,11 @@ class ExtractiveAnswerer:
         lines = [hit.text.splitlines() for hit in hits]
         previous: list[str] = []  # each candidate's sentence before it in its passage (_PRONOUN_OPENING)
         for index, hit in enumerate(hits):
-            every = [sentence.text for sentence in located_sentences(hit.text)]
-            for position, located in quotable_sentences(hit, lines[index]):
+            every = located_sentences(hit.text)
+            for position, located in quotable_sentences(hit, lines[index], every):
                 candidates.append((located.text, index, sentence_id(hit.chunk_id, position)))
                 places.append(located)
-                previous.append(every[position - 1] if position else "")
+                previous.append(every[position - 1].text if position else "")
         if not candidates:
             return []
         embeddings = self.knowledge_base.embeddings

@@ -18,6 +18,7 @@ from kb.provision_lookup import (
     NAMED_DOCUMENT_PASSAGES,
     NAMED_DOCUMENT_RETRIEVER,
     named_document_scope,
+    named_documents,
     pin_first,
     provision_passages,
 )
@@ -146,10 +147,11 @@ class KnowledgeBase:
             ranked = self.reranker.rerank(query, candidates, k)
         if retriever is not None:
             return ranked
-        pinned = provision_passages(query, self.store, filters)
+        documents = named_documents(query, self.store.registry.all())
+        pinned = provision_passages(query, documents, self.store, filters)
         if pinned:
             return pin_first(pinned, ranked, k)
-        scope = named_document_scope(query, self.store, filters)
+        scope = named_document_scope(documents, filters)
         if scope is None:
             return ranked
         return pin_first(self.retrieve(query, NAMED_DOCUMENT_PASSAGES, scope), ranked, k, NAMED_DOCUMENT_RETRIEVER)

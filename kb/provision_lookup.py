@@ -108,12 +108,11 @@ def named_documents(question: str, records: Iterable[DocumentRecord]) -> list[Do
     return named
 
 
-def named_document_scope(question: str, store: KnowledgeStore, filters: SearchFilters | None) -> SearchFilters | None:
-    """The search's filters narrowed to the documents the question names, or None when it names
-    none (or none the filters let through)."""
+def named_document_scope(documents: list[DocumentRecord], filters: SearchFilters | None) -> SearchFilters | None:
+    """The search's filters narrowed to the named ``documents`` (named_documents), or None when
+    the filters let none of them through."""
     allowed = set(filters.doc_ids) if filters and filters.doc_ids else None
-    named = [record.doc_id for record in named_documents(question, store.registry.all())]
-    doc_ids = [doc_id for doc_id in named if allowed is None or doc_id in allowed]
+    doc_ids = [record.doc_id for record in documents if allowed is None or record.doc_id in allowed]
     if not doc_ids:
         return None
     return replace(filters, doc_ids=doc_ids) if filters else SearchFilters(doc_ids=doc_ids)
@@ -127,14 +126,13 @@ def heading_pattern(words: tuple[str, ...], number: int) -> re.Pattern[str]:
     return re.compile(rf"^[#\s*]*(?:{names})\s+{number}(?![\d/])(?:\s*[.:(]|[ \t]*$|\s+[A-Z])", re.MULTILINE)
 
 
-def provision_passages(question: str, store: KnowledgeStore, filters: SearchFilters | None = None) -> list[SearchHit]:
-    """The passages of the provision the question names, in document order, or [] when it names
-    none (or the named document does not have it)."""
+def provision_passages(
+    question: str, documents: list[DocumentRecord], store: KnowledgeStore, filters: SearchFilters | None = None
+) -> list[SearchHit]:
+    """The passages of the provision the question names in the named ``documents``
+    (named_documents), in document order, or [] when it names none (or they do not have it)."""
     provision = named_provision(question)
-    if provision is None:
-        return []
-    documents = named_documents(question, store.registry.all())
-    if not documents:
+    if provision is None or not documents:
         return []
     heading = heading_pattern(*provision)
     found = []

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kb.answer_types import MONTH_ABBREVIATIONS, MONTH_NAMES
+from kb.answer_types import MONTH_WORDS
 from kb.reference_entries import reference_entries, within_entries
 from kb.search import SearchHit
-from kb.sentences import PassageSentence, located_sentences
+from kb.sentences import PassageSentence
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 """A sentence holding a link is a reference entry or a pointer, not a statement: the Singapore
@@ -26,13 +26,15 @@ about their minimum wage."""
 _SECTION_SEPARATOR = ">"
 
 
-def quotable_sentences(hit: SearchHit, lines: list[str]) -> Iterator[tuple[int, PassageSentence]]:
-    """``(position, sentence)`` for each candidate sentence of the hit that may be quoted;
-    ``position`` is its index among all the passage's candidate sentences (kb.sentences.sentence_id),
-    ``lines`` the passage's ``splitlines()``."""
+def quotable_sentences(
+    hit: SearchHit, lines: list[str], sentences: list[PassageSentence]
+) -> Iterator[tuple[int, PassageSentence]]:
+    """``(position, sentence)`` for each of the hit's candidate ``sentences``
+    (kb.sentences.located_sentences) that may be quoted; ``position`` is its index among them
+    (kb.sentences.sentence_id), ``lines`` the passage's ``splitlines()``."""
     entries = reference_entries(hit.text)
     headings = section_headings(hit.section)
-    for position, sentence in enumerate(located_sentences(hit.text)):
+    for position, sentence in enumerate(sentences):
         text = sentence.text
         if _URL.search(text) or within_entries(text, entries) or asks(text) or numbered_run(text):
             continue
@@ -67,8 +69,7 @@ def numbered_run(sentence: str) -> bool:
     return any(later == number + 1 for index, number in enumerate(numbers) for later in numbers[index + 1 :])
 
 
-_MONTHS = "|".join([*MONTH_NAMES, "may", *MONTH_ABBREVIATIONS])
-_ITEM_NUMBER = re.compile(r"(?<!\S)(\d{1,3})\s+(?!(?i:" + _MONTHS + r")\b)(?=[A-Z][\w'’-]|[“\"(])")
+_ITEM_NUMBER = re.compile(r"(?<!\S)(\d{1,3})\s+(?!(?i:" + "|".join(MONTH_WORDS) + r")\b)(?=[A-Z][\w'’-]|[“\"(])")
 
 
 def _heading_key(text: str) -> str:

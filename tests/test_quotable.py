@@ -61,5 +61,6 @@ def test_a_run_of_footnotes_is_not_quoted():
         doc_id="d", source="report.pdf", path="/docs/report.pdf", title="Report", page=3,
         chunk_id="d-v-00000", score=1.0, text=passage,
     )
-    quoted = [sentence.text for _, sentence in quotable_sentences(hit, passage.splitlines())]
+    quotable = quotable_sentences(hit, passage.splitlines(), located_sentences(passage))
+    quoted = [sentence.text for _, sentence in quotable]
     assert quoted == ["The programme supported 12,000 returnees in Ethiopia."]
