@@ -240,13 +240,16 @@ class ExtractiveAnswerer:
         chosen = list(islice(distinct(strong), self.settings.max_sentences))
         kind = asked_kind(question)
         refusing = kind in self.settings.refusing_kinds
-        lacks_kind = refusing and not quotes_kind(kind, question, chosen, self.is_common_word)
+        glossary = self.knowledge_base.glossary
+        lacks_kind = refusing and not quotes_kind(
+            kind, question, about_names(question, chosen, hits, glossary), self.is_common_word
+        )
         if lacks_kind:
             holding = kind_holding_sentence(kind, question, scored)
-            if holding is not None and anchors_found(question, [hits[holding.hit_index]], self.knowledge_base.glossary):
+            if holding is not None and anchors_found(question, [hits[holding.hit_index]], glossary):
                 best, chosen, lacks_kind = holding, [holding], False
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
-        missing = missing_anchor(question, cited, self.knowledge_base.glossary)
+        missing = missing_anchor(question, cited, glossary)
         confidence = answer_confidence(question, best.score)
         if missing:
             return refusal(query, language, confidence, message(language, "missing_name", name=missing))
@@ -453,6 +456,21 @@ def kind_holding_sentence(kind: str, question: str, scored: list[ScoredSentence]
         if holds_kind(kind, sentence.worded, question):
             return sentence
     return None
+
+
+def about_names(
+    question: str, chosen: list[ScoredSentence], hits: list[SearchHit], glossary: Glossary | None
+) -> list[ScoredSentence]:
+    """The chosen sentences whose own passage holds every name of the question (missing_anchor).
+
+    Only these may supply the asked kind of fact: "How many participants attended the IOM GCM
+    workshop in Makassar?" drew the article on the workshops (IOM, GCM, Makassar, but no count)
+    and an evaluation's count of people trained elsewhere. Together the two passages held the
+    names and a count, and the count was quoted as the answer. Reading 6 passages instead of 4,
+    two of our 8 unanswerable questions were answered that way; with this check none was, and
+    at 4 passages nothing changed on our set or the public ones.
+    """
+    return [sentence for sentence in chosen if anchors_found(question, [hits[sentence.hit_index]], glossary)]
 
 
 def quotes_kind(

@@ -99,6 +99,25 @@ def test_a_count_question_is_refused_when_the_quotes_hold_only_dates(answering_k
     assert dated.answered and "12 Juni" in dated.answer
 
 
+TRAINING = """# Training on migration governance
+
+The training on migration governance for local officials was attended by 45 participants from provincial offices.
+"""
+
+
+def test_the_asked_count_must_come_from_a_passage_holding_the_question_s_names(tmp_path, monkeypatch):
+    """The article names the Makassar workshop but counts no one; another document counts the
+    participants of some other training. The two together hold the names and a count."""
+    import kb.answering
+
+    knowledge_base = build_knowledge_base(tmp_path, {"lokakarya.txt": ARTICLE, "training.md": TRAINING})
+    question = "How many participants attended the GCM workshop in Makassar?"
+    answer = knowledge_base.ask(question)
+    assert not answer.answered and "45" not in answer.answer, answer.answer
+    monkeypatch.setattr(kb.answering, "about_names", lambda question, chosen, hits, glossary: chosen)
+    unchecked = knowledge_base.ask(question)
+    assert unchecked.answered and "45 participants" in unchecked.answer, "precondition: the count is chosen"
+
 OFFICE_NAMED = """# Pejabat daerah
 
 Kepala Dinas Tenaga Kerja Provinsi saat ini adalah Najib Rahman, yang dilantik pada bulan Maret.
