@@ -83,14 +83,15 @@ class KnowledgeBase:
         ``history`` is the conversation so far (chat messages); a follow-up question is made
         standalone from it, and the answer's ``question`` says how.
         """
-        if self.settings.llm_backend != "none":
-            return self.llm_answerer.answer(question, history=history)
-        from kb.answering import ExtractiveAnswerer
+        with self.store.registry.snapshot():
+            if self.settings.llm_backend != "none":
+                return self.llm_answerer.answer(question, history=history)
+            from kb.answering import ExtractiveAnswerer
 
-        standalone = standalone_question(question, history)
-        return ExtractiveAnswerer(self, self.answer_settings()).answer(
-            standalone.question, standalone.language, standalone.context
-        )
+            standalone = standalone_question(question, history)
+            return ExtractiveAnswerer(self, self.answer_settings()).answer(
+                standalone.question, standalone.language, standalone.context
+            )
 
     def ask_stream(self, question: str, history: Sequence[Message] | None = None) -> Iterator:
         """Pieces of the answer's text as they are written, then the final Answer.
@@ -140,6 +141,11 @@ class KnowledgeBase:
         retriever ranked below ``k``.
         """
         k = k or self.settings.search_k
+        with self.store.registry.snapshot():
+            return self._search(query, k, filters, retriever)
+
+    def _search(self, query: str, k: int, filters: SearchFilters | None, retriever: str | None) -> list[SearchHit]:
+        """search() within one read of the registry (kb.registry.Registry.snapshot)."""
         if self.reranker is None:
             ranked = self.retrieve(query, k, filters, retriever=retriever)
         else:

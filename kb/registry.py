@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from chromadb.api.models.Collection import Collection
 
 from kb.errors import AmbiguousDocument, DocumentNotFound
+
+T = TypeVar("T")
 
 PLACEHOLDER_VECTOR = [0.0]
 """Chroma stores a vector with every entry; registry entries are looked up by id and metadata only."""
@@ -90,12 +95,48 @@ class Registry:
 
     def __init__(self, collection: Collection):
         self._collection = collection
+        self._local = threading.local()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Within the block, the calling thread reads the committed state and the list of records
+        once and reuses them (a nested block joins the outer one; a write clears them).
+
+        Answering one question read the registry three or four times (the search's committed
+        state, the documents the question may name, the lexical index the answerer weighs words
+        with), 1.5 ms each at 27 documents, and a document committed between two reads could be
+        seen by one and not the other. Other threads, and this one after the block, read afresh.
+        """
+        if getattr(self._local, "reads", None) is not None:
+            yield
+            return
+        self._local.reads = {}
+        try:
+            yield
+        finally:
+            self._local.reads = None
+
+    def _read(self, key: str, read: Callable[[], T]) -> T:
+        """``read()``, or within a snapshot the value it gave the first time."""
+        reads = getattr(self._local, "reads", None)
+        if reads is None:
+            return read()
+        if key not in reads:
+            reads[key] = read()
+        return reads[key]
+
+    def _written(self) -> None:
+        if getattr(self._local, "reads", None):
+            self._local.reads = {}
 
     def get(self, doc_id: str) -> DocumentRecord | None:
         result = self._collection.get(ids=[doc_id], where={"kind": "document"}, include=["documents"])
         return _record_from_json(result["documents"][0]) if result["ids"] else None
 
     def all(self) -> list[DocumentRecord]:
+        return list(self._read("all", self._all_records))
+
+    def _all_records(self) -> list[DocumentRecord]:
         result = self._collection.get(where={"kind": "document"}, include=["documents"])
         records = [_record_from_json(text) for text in result["documents"]]
         return sorted(records, key=lambda record: record.source.lower())
@@ -107,6 +148,9 @@ class Registry:
     def committed_state(self) -> "CommittedState":
         """The committed versions, and a fingerprint that also changes when metadata changes
         (a title edited with `kb set` keeps the version but changes what the lexical index holds)."""
+        return self._read("committed state", self._committed_state)
+
+    def _committed_state(self) -> "CommittedState":
         result = self._collection.get(where={"kind": "document"}, include=["metadatas"])
         metadatas = result["metadatas"]
         versions = [meta["version"] for meta in metadatas]
@@ -131,6 +175,7 @@ class Registry:
 
     def save(self, record: DocumentRecord) -> None:
         """Write a record: the commit point that makes its version's chunks searchable."""
+        self._written()
         self._collection.upsert(
             ids=[record.doc_id],
             embeddings=[PLACEHOLDER_VECTOR],
@@ -148,6 +193,7 @@ class Registry:
         )
 
     def save_alias(self, alias_id: str, path: str, target: DocumentRecord) -> None:
+        self._written()
         self._collection.upsert(
             ids=[alias_id],
             embeddings=[PLACEHOLDER_VECTOR],
@@ -157,6 +203,7 @@ class Registry:
 
     def delete(self, ids: list[str]) -> None:
         if ids:
+            self._written()
             self._collection.delete(ids=ids)
 
     def resolve(self, reference: str) -> DocumentRecord:
