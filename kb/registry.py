@@ -223,7 +223,9 @@ class Registry:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise DocumentNotFound(f"no document matches '{reference}' (give a doc_id, a path or a file name; see `kb docs`)")
+            raise DocumentNotFound(
+                f"no document matches '{reference}' (give a doc_id, a path or a file name; see `kb docs`)"
+            )
         listing = "; ".join(f"{r.doc_id} {r.path}" for r in matches)
         raise AmbiguousDocument(f"'{reference}' matches {len(matches)} documents: {listing}. Give a doc_id or a path.")
 
