@@ -96,6 +96,21 @@ def test_text_resembling_a_page_stamp_is_kept():
     assert cleaned_text("md", raw) == raw
 
 
+
+def test_a_slash_ocr_read_as_a_letter_is_restored_where_the_document_writes_the_pair_with_it():
+    raw = (
+        "(1) Kepala Dinas Daerah KabupatenlKota bertindak selaku penanggung jawab.\n\n"
+        "(2) Pemerintah Daerah kabupaten/ kota menyediakan danlatau mengelola sarana, dan/atau prasarana."
+    )
+    text = cleaned_text("md", raw)
+    assert "Kepala Dinas Daerah Kabupaten/Kota bertindak" in text
+    assert "menyediakan dan/atau mengelola" in text
+
+
+def test_a_word_holding_a_letter_that_could_be_a_slash_is_kept_without_the_document_s_evidence():
+    raw = "ArrivalAid advises newcomers. The Hotel Kota and the KabupatenlKota office are listed."
+    assert cleaned_text("md", raw) == raw
+
 def test_inline_page_markers_and_dot_leaders_are_removed():
     text = cleaned_text("md", "meningkatkan kesejahteraan TKI. - 7 -\nFindings ........ 42")
 
