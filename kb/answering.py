@@ -232,7 +232,8 @@ class ExtractiveAnswerer:
         hits = prefer_in_force(self.knowledge_base.search(query, self.settings.retrieve))
         if not hits:
             return refusal(query, language)
-        scored = self.score_sentences(question, hits[: self.settings.read], context)
+        hits, read = with_another_document(hits, self.settings.read)
+        scored = self.score_sentences(question, hits[:read], context)
         if not scored:
             return refusal(query, language)
         best = scored[0]
@@ -343,6 +344,27 @@ class ExtractiveAnswerer:
         index = self.knowledge_base.lexical_index()
         groups = question_word_forms(question, self.knowledge_base.glossary)
         return [(forms, max(index.inverse_document_frequency(form) for form in forms)) for forms in groups]
+
+
+def with_another_document(hits: list[SearchHit], read: int) -> tuple[list[SearchHit], int]:
+    """The hits, and how many of them to read: the first ``read``, and when those all come from
+    one document, also the best-ranked hit of another document, moved up behind them.
+
+    A long report matches its topic in passage after passage and can fill every place read, while
+    its companion (the evaluation's brief, the regulation under a law) states the fact in a line:
+    "Ada berapa rekomendasi utama dalam ringkasan evaluasi IOM tentang AAP?" read four passages
+    of the full evaluation and not the brief's "five key recommendations". Our set: 41 of 50
+    answered correctly instead of 40, no other answer changed, the 8 unanswerable questions still
+    refused; it reads a fifth passage for 9 of the 58 questions. The public sets, each passage a
+    document of its own, are unchanged.
+    """
+    documents = {hit.doc_id for hit in hits[:read]}
+    if len(documents) != 1:
+        return hits, read
+    for position in range(read, len(hits)):
+        if hits[position].doc_id not in documents:
+            return [*hits[:read], hits[position], *hits[read:position], *hits[position + 1 :]], read + 1
+    return hits, read
 
 
 def distinct(scored: Iterable[ScoredSentence]) -> Iterator[ScoredSentence]:

@@ -142,7 +142,10 @@ class Settings(BaseSettings):
     search_k: int = Field(default=10, ge=1, description="Hits returned by `kb search` when `-k` is not given.")
     answer_retrieve: int = Field(default=8, ge=1, description="Passages retrieved to answer a question.")
     answer_read: int = Field(
-        default=4, ge=1, description="Top passages whose sentences are scored against the question by the default answerer."
+        default=4,
+        ge=1,
+        description="Top passages whose sentences are scored against the question by the default answerer (and "
+        "given to a language model); when they all come from one document, the best passage of another is read too.",
     )
     answer_max_sentences: int = Field(default=3, ge=1, description="Sentences quoted in a default answer at most.")
     answer_min_confidence: float = Field(

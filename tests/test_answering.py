@@ -696,3 +696,22 @@ def test_a_sentence_holding_the_asked_fact_is_quoted_when_the_closest_ones_lack_
     monkeypatch.setattr(kb.answering, "KIND_FALLBACK_SHARE", 1.5)
     refused = knowledge_base.ask(question)
     assert not refused.answered and "no amount of money" in refused.answer
+
+
+def test_passages_all_from_one_document_are_read_with_the_best_passage_of_another():
+    from kb.answering import with_another_document
+    from kb.search import SearchHit
+
+    def hit(doc_id: str, number: int) -> SearchHit:
+        return SearchHit(
+            doc_id=doc_id, source=f"{doc_id}.pdf", path=f"/docs/{doc_id}.pdf", title=doc_id, page=number,
+            chunk_id=f"{doc_id}-v-{number:05d}", score=1.0 / (number + 1), text=f"Passage {number} of {doc_id}.",
+        )
+
+    report = [hit("report", number) for number in range(6)]
+    brief = hit("brief", 0)
+    hits, read = with_another_document([*report, brief, hit("brief", 1)], 4)
+    assert read == 5 and hits[4] is brief and [h.chunk_id for h in hits[5:7]] == ["report-v-00004", "report-v-00005"]
+    mixed = [report[0], brief, *report[1:]]
+    assert with_another_document(mixed, 4) == (mixed, 4)
+    assert with_another_document(report, 4) == (report, 4)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from kb.answer_messages import refusal_text
-from kb.answering import Answer, AnswerSettings, ExtractiveAnswerer, citation_of, prefer_in_force
+from kb.answering import (
+    Answer,
+    AnswerSettings,
+    ExtractiveAnswerer,
+    citation_of,
+    prefer_in_force,
+    with_another_document,
+)
 from kb.conversation import Message, StandaloneQuestion, standalone_question, user_questions
 from kb.llm.citations import CheckedAnswer, MarkerRewriter
 from kb.llm.messages import fallback_note
@@ -112,7 +119,8 @@ class LLMAnswerer:
             yield as_generated(default)
             return
         hits = prefer_in_force(knowledge_base.search(question, self.answer_settings.retrieve))
-        hits = hits[: self.answer_settings.read]
+        hits, read = with_another_document(hits, self.answer_settings.read)
+        hits = hits[:read]
         thinking = ThinkingFilter()
         rewriter = MarkerRewriter(len(hits))
         written: list[str] = []
