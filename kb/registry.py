@@ -126,6 +126,7 @@ class Registry:
         return reads[key]
 
     def _written(self) -> None:
+        """A write by this thread within a snapshot: what it wrote is read back, not the state before."""
         if getattr(self._local, "reads", None):
             self._local.reads = {}
 
