@@ -355,8 +355,8 @@ def with_another_document(hits: list[SearchHit], read: int) -> tuple[list[Search
     "Ada berapa rekomendasi utama dalam ringkasan evaluasi IOM tentang AAP?" read four passages
     of the full evaluation and not the brief's "five key recommendations". Our set: 41 of 50
     answered correctly instead of 40, no other answer changed, the 8 unanswerable questions still
-    refused; it reads a fifth passage for 9 of the 58 questions. The public sets, each passage a
-    document of its own, are unchanged.
+    refused; it reads a fifth passage for 9 of the 58 questions. The public sets are unchanged:
+    each is stored as one document, so there is no other document to read.
     """
     documents = {hit.doc_id for hit in hits[:read]}
     if len(documents) != 1:
