@@ -483,7 +483,8 @@ def kind_holding_sentence(kind: str, question: str, scored: list[ScoredSentence]
 def about_names(
     question: str, chosen: list[ScoredSentence], hits: list[SearchHit], glossary: Glossary | None
 ) -> list[ScoredSentence]:
-    """The chosen sentences whose own passage holds every name of the question (missing_anchor).
+    """The chosen sentences whose own passage holds every name of the question (missing_anchor;
+    each passage is checked once, however many of its sentences were chosen).
 
     Only these may supply the asked kind of fact: "How many participants attended the IOM GCM
     workshop in Makassar?" drew the article on the workshops (IOM, GCM, Makassar, but no count)
@@ -494,7 +495,9 @@ def about_names(
     fact (benchmarks/answer_kinds.py) it refuses 5 more answers, 3 wrong and 2 right (a count
     of "fakultas" at ITS in a passage that never says "Surabaya"): 433 of 544 right instead of 435.
     """
-    return [sentence for sentence in chosen if anchors_found(question, [hits[sentence.hit_index]], glossary)]
+    passages = {sentence.hit_index for sentence in chosen}
+    naming = {index for index in passages if anchors_found(question, [hits[index]], glossary)}
+    return [sentence for sentence in chosen if sentence.hit_index in naming]
 
 
 def quotes_kind(
