@@ -111,6 +111,28 @@ def test_a_word_holding_a_letter_that_could_be_a_slash_is_kept_without_the_docum
     raw = "ArrivalAid advises newcomers. The Hotel Kota and the KabupatenlKota office are listed."
     assert cleaned_text("md", raw) == raw
 
+def test_a_word_ocr_split_with_a_space_is_rejoined_where_the_document_writes_it_whole():
+    raw = (
+        "Pasal 30 Pekerja Migran Indonesia tidak dapat dibebani biaya pene mpatan.\n\n"
+        "Pasal 31 Biaya penempatan ditanggung pemberi kerja. Perusahaan penempatan wajib melapor."
+    )
+    text = cleaned_text("md", raw)
+    assert "tidak dapat dibebani biaya penempatan." in text
+
+
+def test_two_words_the_document_uses_apart_are_not_joined():
+    raw = (
+        "Ia tinggal di sana. Disana ada pasar, dan disana ada sekolah. "
+        "Mereka bekerja di kota, di desa, di pelabuhan, dan di sana juga."
+    )
+    assert cleaned_text("md", raw) == raw
+
+
+def test_a_spelling_found_only_inside_web_addresses_joins_nothing():
+    raw = "Advice from pro familia centres: www.profamilia.de and https://profamilia.de/hilfe."
+    assert cleaned_text("md", raw) == raw
+
+
 def test_inline_page_markers_and_dot_leaders_are_removed():
     text = cleaned_text("md", "meningkatkan kesejahteraan TKI. - 7 -\nFindings ........ 42")
 
