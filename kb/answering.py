@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice, takewhile
 from typing import TYPE_CHECKING, Any
@@ -233,6 +233,7 @@ class ExtractiveAnswerer:
         if not hits:
             return refusal(query, language)
         hits, read = with_another_document(hits, self.settings.read)
+        meanings = self.acronym_meanings(hits)
         scored = self.score_sentences(question, hits[:read], context)
         if not scored:
             return refusal(query, language)
@@ -243,14 +244,14 @@ class ExtractiveAnswerer:
         refusing = kind in self.settings.refusing_kinds
         glossary = self.knowledge_base.glossary
         lacks_kind = refusing and not quotes_kind(
-            kind, question, about_names(question, chosen, hits, glossary), self.is_common_word
+            kind, question, about_names(question, chosen, hits, glossary, meanings), self.is_common_word
         )
         if lacks_kind:
             holding = kind_holding_sentence(kind, question, scored)
-            if holding is not None and anchors_found(question, [hits[holding.hit_index]], glossary):
+            if holding is not None and anchors_found(question, [hits[holding.hit_index]], glossary, meanings):
                 best, chosen, lacks_kind = holding, [holding], False
         cited = [hits[index] for index in sorted({sentence.hit_index for sentence in chosen})]
-        missing = missing_anchor(question, cited, glossary)
+        missing = missing_anchor(question, cited, glossary, meanings)
         confidence = answer_confidence(question, best.score)
         if missing:
             return refusal(query, language, confidence, message(language, "missing_name", name=missing))
@@ -260,6 +261,12 @@ class ExtractiveAnswerer:
         if confidence < self.settings.min_confidence:
             return refusal(query, language, confidence=confidence)
         return compose(query, language, hits, chosen, confidence)
+
+    def acronym_meanings(self, hits: list[SearchHit]) -> dict[str, list[str]]:
+        """What each hit's acronyms stand for in its document (kb.acronyms), by chunk id: a
+        passage writing "FDWs" holds the "domestic workers" of a question."""
+        index = self.knowledge_base.lexical_index()
+        return {hit.chunk_id: index.acronym_meanings(hit.text, hit.doc_id) for hit in hits}
 
     def score_sentences(self, question: str, hits: list[SearchHit], context: str = "") -> list[ScoredSentence]:
         """Every usable sentence of the hits, best first."""
@@ -481,7 +488,11 @@ def kind_holding_sentence(kind: str, question: str, scored: list[ScoredSentence]
 
 
 def about_names(
-    question: str, chosen: list[ScoredSentence], hits: list[SearchHit], glossary: Glossary | None
+    question: str,
+    chosen: list[ScoredSentence],
+    hits: list[SearchHit],
+    glossary: Glossary | None,
+    meanings: Mapping[str, Sequence[str]] | None = None,
 ) -> list[ScoredSentence]:
     """The chosen sentences whose own passage holds every name of the question (missing_anchor;
     each passage is checked once, however many of its sentences were chosen).
@@ -496,7 +507,7 @@ def about_names(
     of "fakultas" at ITS in a passage that never says "Surabaya"): 433 of 544 right instead of 435.
     """
     passages = {sentence.hit_index for sentence in chosen}
-    naming = {index for index in passages if anchors_found(question, [hits[index]], glossary)}
+    naming = {index for index in passages if anchors_found(question, [hits[index]], glossary, meanings)}
     return [sentence for sentence in chosen if sentence.hit_index in naming]
 
 
@@ -542,12 +553,22 @@ def coverage(weights: list[tuple[frozenset[str], float]], sentence: str, languag
     return sum(weight for forms, weight in weights if forms & tokens) / total
 
 
-def anchors_found(question: str, hits: list[SearchHit], glossary: Glossary | None = None) -> bool:
+def anchors_found(
+    question: str,
+    hits: list[SearchHit],
+    glossary: Glossary | None = None,
+    meanings: Mapping[str, Sequence[str]] | None = None,
+) -> bool:
     """Whether every name and number the question turns on is in the cited passages (missing_anchor)."""
-    return missing_anchor(question, hits, glossary) is None
+    return missing_anchor(question, hits, glossary, meanings) is None
 
 
-def missing_anchor(question: str, hits: list[SearchHit], glossary: Glossary | None = None) -> str | None:
+def missing_anchor(
+    question: str,
+    hits: list[SearchHit],
+    glossary: Glossary | None = None,
+    meanings: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
     """The first name or number of the question not found in the passages the answer cites, as the
     question writes it, or None when all are found.
 
@@ -555,7 +576,10 @@ def missing_anchor(question: str, hits: list[SearchHit], glossary: Glossary | No
     passages the answer cites: their text, their document's title or file name (a shared 5-letter
     prefix suffices: "Singapura" / "Singapore"), spelled out ("RAN" as "Rencana Aksi Nasional"),
     or in the glossary's translation of the term they belong to ("Konvensi Pengungsi" is found
-    as "Refugee Convention").
+    as "Refugee Convention"). ``meanings`` (chunk id: what the passage's acronyms stand for in
+    its document, kb.acronyms) count as the passage's words: the World Bank report's "FDWs are
+    required to meet age ... requirements" holds the "PRT (pekerja rumah tangga)" of "Syarat umur
+    untuk bisa kerja jadi PRT migran di Singapura berapa?", as "domestic workers".
 
     Any retrieved passage used to count, and a list of member states naming Taiwan let a GCM
     objective on wages answer "What is the minimum wage ... in Taiwan?". Checking the cited
@@ -568,7 +592,8 @@ def missing_anchor(question: str, hits: list[SearchHit], glossary: Glossary | No
     anchors = question_anchors(question)
     if not anchors:
         return None
-    passages = " ".join(f"{hit.text} {hit.title}" for hit in hits)
+    meanings = meanings or {}
+    passages = " ".join(" ".join([hit.text, hit.title, *meanings.get(hit.chunk_id, ())]) for hit in hits)
     evidence = set(_WORD.findall(" ".join([passages, *(hit.source for hit in hits)]).lower()))
     evidence |= {_GROUPED_DIGITS.sub("", number) for number in _NUMBER.findall(passages)}
     prefixes = {word[:_ANCHOR_PREFIX] for word in evidence}
