@@ -50,7 +50,7 @@ _ASKS = (
     ),
     (
         "provision",
-        r"\b(?:(?:pasal|article|objective|tujuan|ayat|bab)\s+(?:berapa|mana|nomor berapa|ke\s*berapa)"
+        r"\b(?:(?:pasal|article|objective|tujuan|ayat|bab)\s+(?:[A-Z]{2,6}\s+)?(?:berapa|mana|nomor berapa|ke\s*berapa)"
         r"|(?:which|what) (?:[A-Z]{2,6} )?(?:article|objective|provision|chapter|section|paragraph)s?)\b",
     ),
     (
@@ -121,7 +121,7 @@ _FRACTIONS = (
 _HOLDS = {
     "number": re.compile(r"\d|" + _NUMBER_WORD, re.IGNORECASE),
     "time": re.compile(_YEAR + r"|\b(?:" + _MONTHS + r")\b", re.IGNORECASE),
-    "provision": re.compile(r"\b(?:pasal|article|objective|tujuan)\s+\d+", re.IGNORECASE),
+    "provision": re.compile(r"\b(pasal|article|objective|tujuan)\s+\d+", re.IGNORECASE),
     "money": re.compile(
         r"(?:\$|€|£|¥|\bRp\.?\s?\d|\b(?:USD|EUR|SGD|IDR|HKD|NTD|KRW|MYR|rupiah|dollars?|dolar|euros?|yen|ringgit|baht"
         r"|riyals?|pesos?|yuan|rupees?)\b|\d\s*(?:won|pounds?|francs?)\b"
@@ -194,7 +194,32 @@ def holds_kind(kind: str | None, text: str, question: str = "", is_common: Calla
         text = _PLACE_NUMBERS.sub(" ", text)
     if kind == "money" and not _SPEAKS_OF_MONEY.search(text):
         return False
+    if kind == "provision":
+        return _holds_asked_provision(text, question)
     return bool(_HOLDS[kind].search(text))
+
+
+_PROVISION_FAMILIES = (
+    frozenset({"pasal", "article", "ayat"}),
+    frozenset({"objective", "tujuan"}),
+    frozenset({"bab", "chapter"}),
+)
+"""The words of one kind of provision in either language: a statute's articles, the GCM's objectives, chapters."""
+
+
+def _holds_asked_provision(text: str, question: str) -> bool:
+    """Whether ``text`` holds a numbered provision of the kind ``question`` asks for, when it names
+    one: "Tujuan GCM nomor berapa ...?" asks for an objective, and a statute's "Pasal 29" beside
+    the same words is no answer to it (a question naming no kind takes any)."""
+    asked = _provision_family(re.findall(r"[^\W\d_]+", question.lower()))
+    return any(
+        not asked or _provision_family([match.group(1).lower()]) & asked for match in _HOLDS["provision"].finditer(text)
+    )
+
+
+def _provision_family(words: list[str]) -> frozenset[str]:
+    """Every word of the provision families ``words`` belong to."""
+    return frozenset(word for family in _PROVISION_FAMILIES if family & set(words) for word in family)
 
 
 _LABEL = re.compile(

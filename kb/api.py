@@ -7,6 +7,7 @@ model, and a search loads the model once per process and reuses it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from kb.conversation import Message, standalone_question
@@ -133,7 +134,7 @@ class KnowledgeBase:
         self, query: str, k: int | None = None, filters: SearchFilters | None = None, *, retriever: str | None = None
     ) -> list[SearchHit]:
         """The best chunks for ``query``, best first: the retriever's ranking, reranked when a reranker is set,
-        behind the passages of a provision the query names, or else the best passage of a document
+        behind the passages of a provision the query names, or else the best passage of each document
         it names (kb.provision_lookup; neither when a ``retriever`` is asked for by name, which is
         how benchmarks compare retrievers).
 
@@ -160,7 +161,12 @@ class KnowledgeBase:
         scope = named_document_scope(documents, filters)
         if scope is None:
             return ranked
-        return pin_first(self.retrieve(query, NAMED_DOCUMENT_PASSAGES, scope), ranked, k, NAMED_DOCUMENT_RETRIEVER)
+        best = [
+            hit
+            for doc_id in scope.doc_ids
+            for hit in self.retrieve(query, NAMED_DOCUMENT_PASSAGES, replace(scope, doc_ids=[doc_id]))
+        ]
+        return pin_first(sorted(best, key=lambda hit: -hit.score), ranked, k, NAMED_DOCUMENT_RETRIEVER)
 
     def retrieve(
         self, query: str, k: int, filters: SearchFilters | None = None, *, retriever: str | None = None

@@ -6,6 +6,7 @@ import pytest
 
 from factories import build_knowledge_base
 from kb.provision_lookup import heading_pattern, named_provision, statute_identifiers
+from kb.registry import DocumentRecord
 from kb.search import SearchFilters
 
 FILLER = (
@@ -126,3 +127,62 @@ def test_a_named_document_the_filters_exclude_is_not_pinned(statute_and_report_k
 def test_a_named_document_without_the_named_article_still_comes_first(statute_kb):
     hits = statute_kb.search("Apa yang diatur Pasal 40 UU 21/2007?", 8)
     assert "named document" in hits[0].retrievers and "provision" not in hits[0].retrievers
+
+
+def record(source: str, title: str) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=source, path=f"/docs/{source}", source=source, sha256="0", version="v", file_type="md",
+        title=title, lang="en", pages=None, chunk_ids=[], ingested_at="2026-01-01T00:00:00Z",
+    )
+
+
+def test_an_acronym_of_a_few_titles_or_file_names_names_those_documents():
+    from kb.provision_lookup import named_documents
+
+    objectives = record("gcm_23_objectives.md", "gcm 23 objectives")
+    workshops = record("workshops.txt", "Pengenalan Global Compact for Migration (GCM)")
+    statute = record("id_uu_18_2017.md", "UU 18/2017 tentang Pelindungan Pekerja Migran Indonesia")
+    statute.metadata["identifier"] = "UU 18/2017"
+    reports = [record(f"iom_report_{number}.pdf", f"IOM evaluation {number}") for number in range(4)]
+    records = [objectives, workshops, statute, *reports]
+    assert named_documents("Tujuan GCM nomor berapa tentang jaminan sosial?", records) == [objectives, workshops]
+    assert named_documents("Apa kata IOM tentang jaminan sosial?", records) == [], "IOM is in too many titles"
+    assert named_documents("Apa isi UU tentang jaminan sosial?", records) == [], "a statute's kind names none"
+    assert named_documents("Apa isi UU 18/2017 tentang GCM?", records) == [statute], "the identifier names it"
+
+
+GCM_OBJECTIVES = """# Objective 21
+
+Title: Cooperate in facilitating safe and dignified return and readmission.
+
+# Objective 22
+
+Title: Establish mechanisms for the portability of social security entitlements and earned benefits.
+
+Conclude reciprocal social security agreements on the portability of earned benefits for migrant workers.
+"""
+
+GCM_WORKSHOP = """Pengenalan Global Compact for Migration (GCM)
+
+IOM menyelenggarakan lokakarya tentang GCM di Makassar bagi pemerintah daerah.
+"""
+
+SOCIAL_SECURITY_STATUTE = """UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 18 TAHUN 2017
+
+Pasal 29
+(1) Pemerintah menyelenggarakan jaminan sosial bagi pekerja migran Indonesia dan keluarganya.
+(2) Jaminan sosial pekerja migran Indonesia dikelola oleh badan penyelenggara jaminan sosial.
+"""
+
+
+def test_a_question_naming_documents_by_acronym_reads_the_best_passage_of_each(tmp_path):
+    documents = {"gcm_objectives.md": GCM_OBJECTIVES, "lokakarya_gcm.txt": GCM_WORKSHOP}
+    knowledge_base = build_knowledge_base(tmp_path, {**documents, "uu_18_2017.txt": SOCIAL_SECURITY_STATUTE})
+    question = "Tujuan GCM nomor berapa yang membahas supaya jaminan sosial pekerja migran bisa dibawa pindah?"
+    assert knowledge_base.retrieve(question, 8)[0].source == "uu_18_2017.txt", "precondition: the statute ranks first"
+    hits = knowledge_base.search(question, 8)
+    pinned = [hit.source for hit in hits if "named document" in hit.retrievers]
+    assert sorted(pinned) == ["gcm_objectives.md", "lokakarya_gcm.txt"] and hits[0].source in pinned, pinned
+    answer = knowledge_base.ask(question)
+    assert answer.answered and "Objective 22" in answer.answer, answer.answer
+    assert answer.citations[0].source == "gcm_objectives.md"

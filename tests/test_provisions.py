@@ -78,6 +78,7 @@ def test_a_sentence_naming_its_own_provision_gets_none():
         ("What was the open unemployment rate in West Nusa Tenggara?", "percent"),
         ("Syarat umur untuk kerja jadi PRT di Singapura berapa?", "age"),
         ("Which GCM objective deals with immigration detention?", "provision"),
+        ("Tujuan GCM nomor berapa yang membahas jaminan sosial?", "provision"),
         ("Lokakarya di tingkat provinsi diadakan di kota mana?", None),
         ("Siapa nama Kepala BP2MI saat ini?", "person"),
         ("Who is the current Director General of IOM?", "person"),
@@ -99,6 +100,16 @@ def test_a_sentence_holds_the_asked_kind_or_not():
     assert not holds_kind("number", "Izin Tinggal Tetap dapat diperpanjang.")
     assert holds_kind("provision", "Hal itu diatur dalam Pasal 6.")
     assert not holds_kind(None, "2023")
+
+
+def test_a_question_asking_for_one_kind_of_provision_is_not_answered_by_another():
+    objective = "Tujuan GCM nomor berapa yang membahas jaminan sosial pekerja migran?"
+    assert not holds_kind("provision", "Pasal 29 Pemerintah Pusat menyelenggarakan Jaminan Sosial.", objective)
+    assert holds_kind("provision", "Objective 22: b. Conclude social security agreements.", objective)
+    article = "Which article of the Refugee Convention prohibits refoulement?"
+    assert holds_kind("provision", "Pasal 33 Tidak ada Negara Pihak yang akan mengusir pengungsi.", article)
+    assert not holds_kind("provision", "Objective 9: Strengthen the transnational response.", article)
+    assert holds_kind("provision", "Objective 9: Strengthen the transnational response.", "Where is this said?")
 
 
 @pytest.mark.parametrize(
