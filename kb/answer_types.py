@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 _NUMBER_WORDS = (
     "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus ribu juta miliar "
@@ -211,10 +212,17 @@ def _holds_asked_provision(text: str, question: str) -> bool:
     """Whether ``text`` holds a numbered provision of the kind ``question`` asks for, when it names
     one: "Tujuan GCM nomor berapa ...?" asks for an objective, and a statute's "Pasal 29" beside
     the same words is no answer to it (a question naming no kind takes any)."""
-    asked = _provision_family(re.findall(r"[^\W\d_]+", question.lower()))
+    asked = _asked_provision_family(question)
     return any(
         not asked or _provision_family([match.group(1).lower()]) & asked for match in _HOLDS["provision"].finditer(text)
     )
+
+
+@lru_cache(maxsize=64)
+def _asked_provision_family(question: str) -> frozenset[str]:
+    """The provision words of ``question``'s kind (_provision_family), read once per question
+    rather than once for each of the hundred or so sentences scored against it."""
+    return _provision_family(re.findall(r"[^\W\d_]+", question.lower()))
 
 
 def _provision_family(words: list[str]) -> frozenset[str]:

@@ -233,7 +233,7 @@ class ExtractiveAnswerer:
         if not hits:
             return refusal(query, language)
         hits, read = with_another_document(hits, self.settings.read)
-        meanings = self.acronym_meanings(hits)
+        meanings = self.acronym_meanings(hits[:read])
         scored = self.score_sentences(question, hits[:read], context)
         if not scored:
             return refusal(query, language)
@@ -264,7 +264,8 @@ class ExtractiveAnswerer:
 
     def acronym_meanings(self, hits: list[SearchHit]) -> dict[str, list[str]]:
         """What each hit's acronyms stand for in its document (kb.acronyms), by chunk id: a
-        passage writing "FDWs" holds the "domestic workers" of a question."""
+        passage writing "FDWs" holds the "domestic workers" of a question. Only the passages read
+        are ever checked for names, so only those are looked up."""
         index = self.knowledge_base.lexical_index()
         return {hit.chunk_id: index.acronym_meanings(hit.text, hit.doc_id) for hit in hits}
 

@@ -96,7 +96,6 @@ def test_text_resembling_a_page_stamp_is_kept():
     assert cleaned_text("md", raw) == raw
 
 
-
 def test_a_slash_ocr_read_as_a_letter_is_restored_where_the_document_writes_the_pair_with_it():
     raw = (
         "(1) Kepala Dinas Daerah KabupatenlKota bertindak selaku penanggung jawab.\n\n"
@@ -110,6 +109,7 @@ def test_a_slash_ocr_read_as_a_letter_is_restored_where_the_document_writes_the_
 def test_a_word_holding_a_letter_that_could_be_a_slash_is_kept_without_the_document_s_evidence():
     raw = "ArrivalAid advises newcomers. The Hotel Kota and the KabupatenlKota office are listed."
     assert cleaned_text("md", raw) == raw
+
 
 def test_a_word_ocr_split_with_a_space_is_rejoined_where_the_document_writes_it_whole():
     raw = (
